@@ -1,0 +1,215 @@
+import * as z from 'zod/mini';
+import { MAX_GROUP_SIZE, MAX_INVITE_LIFETIME_DAYS, MIN_GROUP_SIZE } from '../core/course-settings.js';
+import {
+  ContactNote,
+  CourseId,
+  DisplayName,
+  InviteCode,
+  IsoTime,
+  LearnerId,
+  ModalityList,
+  ObjectList,
+  PchmRelationship,
+  Relationship,
+  Uuid,
+  Modality,
+  ObjectCode,
+} from './codes.js';
+
+/* ----------------------------------------------------------------- errors */
+
+/** Stable error codes of the API. Messages are for people; codes are for programs. */
+export const ERROR_CODES = [
+  'bad_request',
+  'payload_too_large',
+  'unsupported_media_type',
+  'not_found',
+  'method_not_allowed',
+  'origin_not_allowed',
+  'token_missing',
+  'token_invalid',
+  'token_expired',
+  'course_mismatch',
+  'forbidden',
+  'invite_not_found',
+  'invite_expired',
+  'invite_cancelled',
+  'invite_used',
+  'invite_declined',
+  'own_invite',
+  'already_member',
+  'group_full',
+  'group_not_found',
+  'not_member',
+  'not_offered',
+  'invalid_events',
+  'id_conflict',
+  'rate_limited',
+  'unavailable',
+  'internal',
+] as const;
+export const ErrorCode = z.enum(ERROR_CODES);
+export type ErrorCode = z.infer<typeof ErrorCode>;
+
+export const ApiErrorBody = z.object({
+  error: z.object({
+    code: ErrorCode,
+    message: z.string(),
+    /** The failing path in the request, as dotted segments (`command.objects.0`); empty when not about one field. */
+    path: z.string(),
+  }),
+});
+export type ApiErrorBody = z.infer<typeof ApiErrorBody>;
+
+/* -------------------------------------------------------------- settings */
+
+export const CourseSettings = z.object({
+  groupSize: z.number().check(z.int(), z.gte(MIN_GROUP_SIZE), z.lte(MAX_GROUP_SIZE)),
+  objects: ObjectList,
+  modalities: ModalityList,
+  inviteLifetimeDays: z.number().check(z.int(), z.gte(1), z.lte(MAX_INVITE_LIFETIME_DAYS)),
+});
+export type CourseSettings = z.infer<typeof CourseSettings>;
+
+/* ----------------------------------------------------------------- state */
+
+export const Member = z.object({
+  id: LearnerId,
+  name: DisplayName,
+  relationship: Relationship,
+  note: z.optional(ContactNote),
+  joinedAt: IsoTime,
+});
+export type Member = z.infer<typeof Member>;
+
+export const Group = z.object({
+  id: Uuid,
+  objects: z.array(ObjectCode),
+  modalities: z.array(Modality),
+  size: z.number().check(z.int()),
+  createdAt: IsoTime,
+  members: z.array(Member),
+});
+export type Group = z.infer<typeof Group>;
+
+export const InviteStatus = z.enum(['pending', 'accepted', 'declined', 'cancelled', 'expired']);
+export type InviteStatus = z.infer<typeof InviteStatus>;
+
+/** An invite as its inviter sees it (with the code, to copy the link again). */
+export const OwnInvite = z.object({
+  id: Uuid,
+  code: InviteCode,
+  relationship: PchmRelationship,
+  objects: z.array(ObjectCode),
+  modalities: z.array(Modality),
+  group: z.nullable(Uuid),
+  status: InviteStatus,
+  createdAt: IsoTime,
+  expiresAt: IsoTime,
+  /** Who accepted or declined, once someone did. */
+  answeredBy: z.optional(DisplayName),
+});
+export type OwnInvite = z.infer<typeof OwnInvite>;
+
+/** Everything one learner sees of one course: `GET /v1/courses/{course}/state`. */
+export const LearnerState = z.object({
+  course: CourseId,
+  learner: z.object({ id: LearnerId, name: DisplayName }),
+  settings: CourseSettings,
+  groups: z.array(Group),
+  invites: z.array(OwnInvite),
+  serverTime: IsoTime,
+});
+export type LearnerState = z.infer<typeof LearnerState>;
+
+/* ------------------------------------------------------- invite details */
+
+/** `POST /v1/invite-details`: authorised by the code itself (the body keeps it out of URLs and logs). */
+export const InviteDetailsRequest = z.object({ code: InviteCode });
+
+/** Only what the invitee needs: who, which course, what and how. */
+export const InviteDetails = z.object({
+  id: Uuid,
+  course: CourseId,
+  inviter: z.object({ name: DisplayName }),
+  relationship: PchmRelationship,
+  objects: z.array(ObjectCode),
+  modalities: z.array(Modality),
+  /** Members already in the group the invite joins (0 for a new tandem). */
+  members: z.number().check(z.int(), z.gte(0)),
+  groupSize: z.number().check(z.int()),
+  expiresAt: IsoTime,
+});
+export type InviteDetails = z.infer<typeof InviteDetails>;
+
+/* -------------------------------------------------------------- commands */
+
+export const CreateInvite = z.object({
+  type: z.literal('invite.create'),
+  relationship: PchmRelationship,
+  objects: ObjectList,
+  modalities: ModalityList,
+  /** Invite into this existing group (its objects and modalities then apply). */
+  group: z.optional(Uuid),
+});
+export const CancelInvite = z.object({ type: z.literal('invite.cancel'), invite: Uuid });
+export const AcceptInvite = z.object({ type: z.literal('invite.accept'), code: InviteCode });
+export const DeclineInvite = z.object({ type: z.literal('invite.decline'), code: InviteCode });
+export const LeaveGroup = z.object({ type: z.literal('group.leave'), group: Uuid });
+export const SetContactNote = z.object({ type: z.literal('group.set-note'), group: Uuid, note: ContactNote });
+
+export const Command = z.discriminatedUnion('type', [
+  CreateInvite,
+  CancelInvite,
+  AcceptInvite,
+  DeclineInvite,
+  LeaveGroup,
+  SetContactNote,
+]);
+export type Command = z.infer<typeof Command>;
+export type CommandType = Command['type'];
+
+/** `POST /v1/commands`: the id is the client-made idempotency key. */
+export const CommandRequest = z.object({ id: Uuid, course: CourseId, command: Command });
+export type CommandRequest = z.infer<typeof CommandRequest>;
+
+export const CommandResult = z.object({
+  id: Uuid,
+  type: z.string(),
+  /** The invite created, cancelled, accepted or declined; the group joined, left or noted. */
+  invite: z.optional(Uuid),
+  group: z.optional(z.nullable(Uuid)),
+  /** The new invite's code, for `invite.create`. */
+  code: z.optional(InviteCode),
+});
+export type CommandResult = z.infer<typeof CommandResult>;
+
+/** A command's answer: its result and the learner's state after it. */
+export const CommandResponse = z.object({ result: CommandResult, state: LearnerState });
+export type CommandResponse = z.infer<typeof CommandResponse>;
+
+/* ---------------------------------------------------------------- events */
+
+export const EventFailure = z.object({
+  index: z.number().check(z.int(), z.gte(0)),
+  code: ErrorCode,
+  message: z.string(),
+  path: z.string(),
+});
+export type EventFailure = z.infer<typeof EventFailure>;
+
+/** 200: all stored (a known id with the same body counts as a duplicate, not an error). */
+export const EventsAccepted = z.object({
+  stored: z.number().check(z.int(), z.gte(0)),
+  duplicates: z.number().check(z.int(), z.gte(0)),
+});
+/** 400 `invalid_events`: nothing of the batch was stored; these indices failed. */
+export const EventsRejected = z.object({
+  error: ApiErrorBody.shape.error,
+  failures: z.array(EventFailure),
+});
+
+/* ---------------------------------------------------------------- health */
+
+export const Health = z.object({ status: z.literal('ok'), version: z.string(), store: z.string() });
+

@@ -1,0 +1,83 @@
+import * as z from 'zod/mini';
+import { CourseId, IsoTime, LearnerId, Modality, ModalityList, ObjectList, Relationship, Uuid } from './codes.js';
+
+/**
+ * Events record what happened, for the host page, statistics and learning
+ * records. Each carries a UUID, an ISO time, the course, the learner's
+ * pseudonymous id and the typology codes: never an email, a name or a note.
+ */
+const envelope = {
+  id: Uuid,
+  v: z.literal(1),
+  time: IsoTime,
+  course: CourseId,
+  learner: LearnerId,
+};
+
+// Client-side facts: sent through the outbox.
+export const InviteOpenedEvent = z.object({ ...envelope, type: z.literal('invite.opened'), invite: Uuid });
+export const InviteLinkSharedEvent = z.object({
+  ...envelope,
+  type: z.literal('invite.link-shared'),
+  invite: Uuid,
+  channel: z.enum(['copy', 'share', 'email']),
+});
+
+// Server-written facts: written by the endpoint with each command, in the same transaction.
+const typology = { relationship: Relationship, objects: ObjectList, modalities: ModalityList };
+export const InviteCreatedEvent = z.object({
+  ...envelope,
+  type: z.literal('invite.created'),
+  invite: Uuid,
+  group: z.nullable(Uuid),
+  ...typology,
+});
+export const InviteCancelledEvent = z.object({ ...envelope, type: z.literal('invite.cancelled'), invite: Uuid });
+export const InviteDeclinedEvent = z.object({ ...envelope, type: z.literal('invite.declined'), invite: Uuid });
+export const InviteAcceptedEvent = z.object({
+  ...envelope,
+  type: z.literal('invite.accepted'),
+  invite: Uuid,
+  group: Uuid,
+  inviter: LearnerId,
+  ...typology,
+});
+export const GroupLeftEvent = z.object({
+  ...envelope,
+  type: z.literal('group.left'),
+  group: Uuid,
+  relationship: Relationship,
+  modalities: z.array(Modality),
+});
+export const GroupDissolvedEvent = z.object({ ...envelope, type: z.literal('group.dissolved'), group: Uuid });
+
+/** What a client may send to `POST /v1/events`. */
+export const ClientEvent = z.discriminatedUnion('type', [InviteOpenedEvent, InviteLinkSharedEvent]);
+export type ClientEvent = z.infer<typeof ClientEvent>;
+
+export const ServerEvent = z.discriminatedUnion('type', [
+  InviteCreatedEvent,
+  InviteCancelledEvent,
+  InviteDeclinedEvent,
+  InviteAcceptedEvent,
+  GroupLeftEvent,
+  GroupDissolvedEvent,
+]);
+export type ServerEvent = z.infer<typeof ServerEvent>;
+
+export const TandemEvent = z.union([ClientEvent, ServerEvent]);
+export type TandemEvent = z.infer<typeof TandemEvent>;
+export type TandemEventType = TandemEvent['type'];
+
+/** Largest batch `POST /v1/events` accepts. */
+export const MAX_EVENTS_PER_BATCH = 100;
+
+export const EventBatch = z.object({
+  events: z.array(z.unknown()).check(z.minLength(1), z.maxLength(MAX_EVENTS_PER_BATCH)),
+});
+
+/** The `sendBeacon` form: `text/plain` JSON with the token in the body, since beacons carry no headers. */
+export const BeaconBatch = z.object({
+  token: z.string().check(z.minLength(1)),
+  events: z.array(z.unknown()).check(z.minLength(1), z.maxLength(MAX_EVENTS_PER_BATCH)),
+});

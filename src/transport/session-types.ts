@@ -1,0 +1,78 @@
+import type { Command, CommandResult, ErrorCode, InviteDetails, LearnerState } from '../protocol/api.js';
+import type { ClientEvent } from '../protocol/events.js';
+
+/**
+ * What an element sees of one learner's connection to the endpoint. Elements
+ * render from a snapshot and call the methods; they never touch fetch,
+ * IndexedDB or tokens themselves.
+ */
+
+/** A client-side fact before the session stamps it with id, version, time, course and learner. */
+export type ClientFact = ClientEvent extends infer E
+  ? E extends ClientEvent
+    ? Omit<E, 'id' | 'v' | 'time' | 'course' | 'learner'>
+    : never
+  : never;
+
+export type SessionStatus =
+  /** Looking for a token and the cached state. */
+  | 'loading'
+  /** No token: a normal state with its own view, not an error. */
+  | 'signed-out'
+  /** Signed in; `state` may still be null until the cache or the endpoint answers. */
+  | 'signed-in';
+
+export interface PendingCommand {
+  id: string;
+  command: Command;
+  /** ISO time the learner asked for it. */
+  requestedAt: string;
+}
+
+/** A problem the session reports (shown translated by the element that owns it). */
+export interface SessionProblem {
+  code: ErrorCode | 'network' | 'storage_unavailable' | 'token_unavailable' | 'bad_reply';
+  /** The endpoint's message or a technical detail, for logs; people see the translated code. */
+  detail: string;
+}
+
+export interface SessionSnapshot {
+  status: SessionStatus;
+  /** The learner's state as last known: from local storage at first, then from the endpoint. */
+  state: LearnerState | null;
+  /** True while the endpoint cannot be reached (commands wait, events queue). */
+  offline: boolean;
+  /** True when IndexedDB is unavailable and state lives in memory for this page only. */
+  memoryOnly: boolean;
+  /** Commands waiting for the network, oldest first. Never shown as done. */
+  pending: readonly PendingCommand[];
+  /** An invite code this browser kept while its holder signed in or enrolled. */
+  keptInvite: string | null;
+  /** Events set aside after the endpoint refused them (reported, never silently dropped). */
+  setAside: number;
+  /** The last problem, until the next successful exchange. */
+  problem: SessionProblem | null;
+}
+
+export type CommandOutcome =
+  | { ok: true; result: CommandResult }
+  | { ok: false; code: ErrorCode | 'network' | 'bad_reply'; message: string; path: string };
+
+export interface TandemSessionApi {
+  snapshot(): SessionSnapshot;
+  /** Calls `listener` on every change; returns the unsubscribe function. */
+  subscribe(listener: (snapshot: SessionSnapshot) => void): () => void;
+  /**
+   * Sends a command now, or keeps it (persisted) until the endpoint is back;
+   * resolves with the endpoint's answer, never before.
+   */
+  send(command: Command): Promise<CommandOutcome>;
+  /** Queues a client-side fact in the persistent outbox. */
+  track(fact: ClientFact): Promise<void>;
+  /** What an invite code's holder may see, before signing in. */
+  inviteDetails(code: string): Promise<{ ok: true; details: InviteDetails } | { ok: false; code: ErrorCode | 'network' | 'bad_reply'; message: string }>;
+  /** Keeps an invite code locally (for a visitor who goes to sign in or enroll first); null forgets it. */
+  keepInvite(code: string | null): Promise<void>;
+  /** Asks the endpoint for fresh state now (also done every 30 s while the page is visible). */
+  refresh(): Promise<void>;
+}
