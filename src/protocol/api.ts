@@ -15,6 +15,7 @@ import {
   Modality,
   ObjectCode,
 } from './codes.js';
+import { ServerEvent } from './events.js';
 
 /* ----------------------------------------------------------------- errors */
 
@@ -184,8 +185,12 @@ export const CommandResult = z.object({
 });
 export type CommandResult = z.infer<typeof CommandResult>;
 
-/** A command's answer: its result and the learner's state after it. */
-export const CommandResponse = z.object({ result: CommandResult, state: LearnerState });
+/**
+ * A command's answer: its result, the events the endpoint wrote for it (so the
+ * widget can dispatch them as DOM events without a second copy), and the
+ * learner's state after it.
+ */
+export const CommandResponse = z.object({ result: CommandResult, events: z.array(ServerEvent), state: LearnerState });
 export type CommandResponse = z.infer<typeof CommandResponse>;
 
 /* ---------------------------------------------------------------- events */

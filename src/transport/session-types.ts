@@ -1,5 +1,5 @@
 import type { Command, CommandResult, ErrorCode, InviteDetails, LearnerState } from '../protocol/api.js';
-import type { ClientEvent } from '../protocol/events.js';
+import type { ClientEvent, ServerEvent } from '../protocol/events.js';
 
 /**
  * What an element sees of one learner's connection to the endpoint. Elements
@@ -55,7 +55,7 @@ export interface SessionSnapshot {
 }
 
 export type CommandOutcome =
-  | { ok: true; result: CommandResult }
+  | { ok: true; result: CommandResult; events: ServerEvent[] }
   | { ok: false; code: ErrorCode | 'network' | 'bad_reply'; message: string; path: string };
 
 export interface TandemSessionApi {
