@@ -28,6 +28,8 @@ export function parseRetryAfter(header: string | null | undefined, nowMs: number
   if (header == null || header.trim() === '') return undefined;
   const value = header.trim();
   if (/^\d+$/.test(value)) return Number(value) * 1000;
+  // An HTTP date names its weekday and month; a bare '-3' would parse as a year.
+  if (!/[a-z]/i.test(value)) return undefined;
   const date = Date.parse(value);
   if (Number.isNaN(date)) return undefined;
   return Math.max(0, date - nowMs);
