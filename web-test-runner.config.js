@@ -4,7 +4,7 @@ import { chromeLauncher } from '@web/test-runner-chrome';
 
 export default {
   files: 'test/browser/**/*.test.ts',
-  nodeResolve: true,
+  nodeResolve: { exportConditions: ['production'] },
   concurrency: 2,
   testFramework: { config: { timeout: 10000 } },
   plugins: [esbuildPlugin({ ts: true, tsconfig: './tsconfig.json' })],

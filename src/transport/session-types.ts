@@ -31,7 +31,7 @@ export interface PendingCommand {
 
 /** A problem the session reports (shown translated by the element that owns it). */
 export interface SessionProblem {
-  code: ErrorCode | 'network' | 'storage_unavailable' | 'token_unavailable' | 'bad_reply';
+  code: ErrorCode | 'network' | 'storage_unavailable' | 'storage_corrupt' | 'token_unavailable' | 'bad_reply';
   /** The endpoint's message or a technical detail, for logs; people see the translated code. */
   detail: string;
 }

@@ -1,0 +1,48 @@
+import { CONFIG_ATTRIBUTES } from '../protocol/config.js';
+import { define } from './define.js';
+import { TandemConfigChangeEvent } from './events.js';
+
+/**
+ * Holds the page's Tandem configuration in its attributes and renders
+ * nothing. Any `<tandem-*>` element may override an attribute with its own.
+ * It tells the elements on the page to re-read it whenever it is added,
+ * changed or removed, so its place in the page and the order of loading do
+ * not matter.
+ *
+ * @attr endpoint - The endpoint's base URL (absolute, or relative to the page).
+ * @attr course - The course id.
+ * @attr course-title - The course's name as learners know it.
+ * @attr token-url - Where the widget fetches the signed-in learner's token.
+ * @attr token - The learner's token, when the page has it.
+ * @attr enroll-url - Where visitors sign in or enroll.
+ * @attr lang - The language of the widget (`en`, `fr`); else the page's.
+ * @attr messages - JSON object overriding messages: `{"id": "text"}` or `{"fr": {"id": "text"}}`.
+ */
+export class TandemConfigElement extends HTMLElement {
+  static observedAttributes = [...CONFIG_ATTRIBUTES];
+
+  connectedCallback(): void {
+    this.hidden = true;
+    this.#notify();
+  }
+
+  disconnectedCallback(): void {
+    this.#notify();
+  }
+
+  attributeChangedCallback(): void {
+    if (this.isConnected) this.#notify();
+  }
+
+  #notify(): void {
+    document.dispatchEvent(new TandemConfigChangeEvent());
+  }
+}
+
+define('tandem-config', TandemConfigElement);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'tandem-config': TandemConfigElement;
+  }
+}
