@@ -1,0 +1,145 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import * as z from 'zod/mini';
+import { CourseId } from '../protocol/codes.js';
+import { CourseSettings } from '../protocol/api.js';
+import { parseWith } from './validation.js';
+
+/**
+ * The endpoint's configuration, read from the environment:
+ *
+ * - `PORT` — TCP port to listen on (default 8080; 0 picks a free one).
+ * - `TANDEM_DATA_DIR` — folder holding the SQLite file `tandem.sqlite` (default `./data`).
+ * - `TANDEM_JWT_SECRET` — HS256 secret shared with the platform that signs learners'
+ *   tokens. Required when `NODE_ENV=production`; otherwise the demo's main.ts may
+ *   fall back to a development secret and says so.
+ * - `TANDEM_JWT_ISSUER` — the `iss` tokens must carry (default `tandem-demo`).
+ * - `TANDEM_JWT_AUDIENCE` — the `aud` tokens must carry (default `tandem`).
+ * - `TANDEM_ALLOWED_ORIGINS` — comma-separated origins of course pages allowed to call
+ *   the API cross-origin (`https://courses.example.org`); the server's own origin
+ *   is always allowed.
+ * - `TANDEM_PLATFORM_KEY` — secret the platform sends in `X-Tandem-Platform-Key` to
+ *   `PUT /v1/courses/{course}/settings`; unset disables that route (403).
+ * - `TANDEM_COURSES_FILE` — JSON file `{"course-id": {groupSize, objects, modalities,
+ *   inviteLifetimeDays, title?}}`; courses absent from it (and from the database)
+ *   get DEFAULT_COURSE_SETTINGS.
+ * - `TANDEM_MAX_BODY_BYTES` — largest request body (default 65536).
+ * - `TANDEM_INVITE_DETAILS_PER_MINUTE` — invite-details lookups allowed per client
+ *   address per minute (default 30): codes are capabilities, so guessing is throttled.
+ * - `TANDEM_DEMO` — `0` serves the API alone, without the demo pages (read by main.ts).
+ * - `TANDEM_TEST_HOLD_AFTER_COMMIT_MS` — TEST ONLY: delay each command's answer after
+ *   its transaction commits, so a hazard test can kill the process in between.
+ */
+export interface ServerConfig {
+  port: number;
+  dataDir: string;
+  jwtSecret: string;
+  jwtIssuer: string;
+  jwtAudience: string;
+  allowedOrigins: readonly string[];
+  platformKey: string | null;
+  /** Settings from the courses file, by course id (the database overrides them). */
+  courses: Readonly<Record<string, CourseSettings>>;
+  maxBodyBytes: number;
+  inviteDetailsLimit: { max: number; windowMs: number };
+  /** TEST ONLY, see TANDEM_TEST_HOLD_AFTER_COMMIT_MS. */
+  testHoldAfterCommitMs: number;
+}
+
+export const DEV_JWT_SECRET = 'tandem-dev-secret-do-not-use-in-production';
+
+const Origin = z.string().check(z.regex(/^https?:\/\/[^/\s]+$/));
+const PositiveInt = z.coerce.number().check(z.int(), z.gte(1));
+
+const Env = z.object({
+  PORT: z._default(z.coerce.number().check(z.int(), z.gte(0), z.lte(65535)), 8080),
+  TANDEM_DATA_DIR: z._default(z.string().check(z.minLength(1)), './data'),
+  TANDEM_JWT_SECRET: z.optional(z.string().check(z.minLength(16, 'must be at least 16 characters'))),
+  TANDEM_JWT_ISSUER: z._default(z.string().check(z.minLength(1)), 'tandem-demo'),
+  TANDEM_JWT_AUDIENCE: z._default(z.string().check(z.minLength(1)), 'tandem'),
+  TANDEM_ALLOWED_ORIGINS: z._default(z.string(), ''),
+  TANDEM_PLATFORM_KEY: z.optional(z.string().check(z.minLength(16, 'must be at least 16 characters'))),
+  TANDEM_COURSES_FILE: z.optional(z.string().check(z.minLength(1))),
+  TANDEM_MAX_BODY_BYTES: z._default(PositiveInt, 65536),
+  TANDEM_INVITE_DETAILS_PER_MINUTE: z._default(PositiveInt, 30),
+  TANDEM_TEST_HOLD_AFTER_COMMIT_MS: z._default(z.coerce.number().check(z.int(), z.gte(0)), 0),
+  NODE_ENV: z.optional(z.string()),
+});
+
+/** A course entry of the courses file: the settings, plus an optional title for people. */
+const CourseFileEntry = z.extend(CourseSettings, { title: z.optional(z.string()) });
+const CoursesFile = z.record(CourseId, CourseFileEntry);
+
+export type ConfigResult = { ok: true; config: ServerConfig; warnings: string[] } | { ok: false; error: string };
+
+/**
+ * Reads the configuration from `env`. `allowDevSecret` lets the demo start
+ * without a secret outside production (with a warning); the endpoint proper
+ * refuses to start without one.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv, allowDevSecret = false): ConfigResult {
+  // Empty variables count as unset, as shells and compose files often leave them.
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = parseWith(Env, present);
+  if (!parsed.ok) return { ok: false, error: `${parsed.path}: ${parsed.message}` };
+  const e = parsed.data;
+  const warnings: string[] = [];
+
+  let jwtSecret = e.TANDEM_JWT_SECRET;
+  if (!jwtSecret) {
+    if (e.NODE_ENV === 'production' || !allowDevSecret) {
+      return { ok: false, error: 'TANDEM_JWT_SECRET: required (the HS256 secret shared with the platform)' };
+    }
+    jwtSecret = DEV_JWT_SECRET;
+    warnings.push('TANDEM_JWT_SECRET is unset: using a development secret; never do this in production');
+  }
+
+  const allowedOrigins: string[] = [];
+  for (const raw of e.TANDEM_ALLOWED_ORIGINS.split(',').map((s) => s.trim()).filter(Boolean)) {
+    const origin = parseWith(Origin, raw.replace(/\/$/, ''));
+    if (!origin.ok) return { ok: false, error: `TANDEM_ALLOWED_ORIGINS: "${raw}" is not an origin like https://example.org` };
+    allowedOrigins.push(origin.data);
+  }
+
+  let courses: Record<string, CourseSettings> = {};
+  if (e.TANDEM_COURSES_FILE) {
+    const file = readCoursesFile(e.TANDEM_COURSES_FILE);
+    if (!file.ok) return file;
+    courses = file.courses;
+  }
+
+  return {
+    ok: true,
+    warnings,
+    config: {
+      port: e.PORT,
+      dataDir: resolve(e.TANDEM_DATA_DIR),
+      jwtSecret,
+      jwtIssuer: e.TANDEM_JWT_ISSUER,
+      jwtAudience: e.TANDEM_JWT_AUDIENCE,
+      allowedOrigins,
+      platformKey: e.TANDEM_PLATFORM_KEY ?? null,
+      courses,
+      maxBodyBytes: e.TANDEM_MAX_BODY_BYTES,
+      inviteDetailsLimit: { max: e.TANDEM_INVITE_DETAILS_PER_MINUTE, windowMs: 60_000 },
+      testHoldAfterCommitMs: e.TANDEM_TEST_HOLD_AFTER_COMMIT_MS,
+    },
+  };
+}
+
+/** Reads and validates a courses file; the title is for people and is not served. */
+export function readCoursesFile(
+  path: string,
+): { ok: true; courses: Record<string, CourseSettings> } | { ok: false; error: string } {
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (err) {
+    return { ok: false, error: `TANDEM_COURSES_FILE: cannot read ${path} as JSON (${(err as Error).message})` };
+  }
+  const parsed = parseWith(CoursesFile, json);
+  if (!parsed.ok) return { ok: false, error: `TANDEM_COURSES_FILE: ${parsed.path}: ${parsed.message}` };
+  const courses: Record<string, CourseSettings> = {};
+  for (const [course, { title: _title, ...settings }] of Object.entries(parsed.data)) courses[course] = settings;
+  return { ok: true, courses };
+}

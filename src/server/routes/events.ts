@@ -1,0 +1,101 @@
+import type { EventFailure } from '../../protocol/api.js';
+import { BeaconBatch, ClientEvent, EventBatch } from '../../protocol/events.js';
+import type { TokenClaims } from '../auth.js';
+import type { Handler } from '../request-context.js';
+import { canonicalJson, parseOrThrow, parseWith } from '../validation.js';
+
+/**
+ * `POST /v1/events`: client-side facts, as JSON with a bearer token, or as
+ * sendBeacon's text/plain with the token in the body (beacons carry no
+ * headers). A batch is stored whole or not at all: when any event fails
+ * (schema, another learner or course, a known id with another body) nothing
+ * is stored and the failing indices are answered, so the client can set
+ * those aside and resend the rest. A known id with the identical body is a
+ * duplicate, counted and not stored again: exactly-once storage.
+ */
+export const postEvents: Handler = async (ctx, deps) => {
+  const isJson = (ctx.req.headers['content-type'] ?? '').toLowerCase().startsWith('application/json');
+  // A JSON post names its learner in the header: refuse a missing token before reading the body.
+  const headerClaims = isJson ? ctx.authenticate() : null;
+  const body = await ctx.readBody(['json', 'text']);
+  let claims: TokenClaims;
+  let raw: unknown[];
+  if (headerClaims) {
+    claims = headerClaims;
+    raw = parseOrThrow(EventBatch, body.value).events;
+  } else {
+    const beacon = parseOrThrow(BeaconBatch, body.value);
+    claims = ctx.verify(beacon.token);
+    raw = beacon.events;
+  }
+
+  const failures: EventFailure[] = [];
+  const valid: { index: number; event: ClientEvent; body: string }[] = [];
+  raw.forEach((value, index) => {
+    const parsed = parseWith(ClientEvent, value, `events.${index}`);
+    if (!parsed.ok) {
+      failures.push({ index, code: 'bad_request', message: parsed.message, path: parsed.path });
+    } else if (parsed.data.learner !== claims.sub) {
+      failures.push({ index, code: 'forbidden', message: 'This event names another learner than the token.', path: `events.${index}.learner` });
+    } else if (parsed.data.course !== claims.course) {
+      failures.push({ index, code: 'course_mismatch', message: 'This event is for another course than the token.', path: `events.${index}.course` });
+    } else {
+      valid.push({ index, event: parsed.data, body: canonicalJson(parsed.data) });
+    }
+  });
+
+  const receivedAt = deps.now().toISOString();
+  const outcome = await deps.store.transaction(async (tx) => {
+    // Check every event before writing any, so a refused batch leaves nothing behind.
+    const seen = new Map<string, string>();
+    const fresh: typeof valid = [];
+    let duplicates = 0;
+    for (const item of valid) {
+      const known = seen.get(item.event.id) ?? (await tx.getEvent(item.event.id))?.body;
+      if (known === undefined) {
+        seen.set(item.event.id, item.body);
+        fresh.push(item);
+      } else if (known === item.body) {
+        duplicates += 1;
+      } else {
+        failures.push({
+          index: item.index,
+          code: 'id_conflict',
+          message: 'An event with this id was already stored with another body.',
+          path: `events.${item.index}.id`,
+        });
+      }
+    }
+    if (failures.length > 0) return { ok: false as const };
+    for (const { event, body: text } of fresh) {
+      await tx.insertEvent({
+        id: event.id,
+        type: event.type,
+        course: event.course,
+        learner: event.learner,
+        time: event.time,
+        body: text,
+        source: 'client',
+        command: null,
+        receivedAt,
+      });
+    }
+    return { ok: true as const, stored: fresh.length, duplicates };
+  });
+
+  if (!outcome.ok) {
+    failures.sort((a, b) => a.index - b.index);
+    return {
+      status: 400,
+      body: {
+        error: {
+          code: 'invalid_events',
+          message: `${failures.length} of ${raw.length} events were refused; nothing was stored.`,
+          path: 'events',
+        },
+        failures,
+      },
+    };
+  }
+  return { status: 200, body: { stored: outcome.stored, duplicates: outcome.duplicates } };
+};

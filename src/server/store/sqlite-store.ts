@@ -1,0 +1,398 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import * as z from 'zod/mini';
+import { CommandResult, CourseSettings } from '../../protocol/api.js';
+import { Modality, ObjectCode, PchmRelationship, Relationship } from '../../protocol/codes.js';
+import { parseWith } from '../validation.js';
+import { SQLITE_MIGRATIONS } from './migrations.js';
+import type {
+  CommandRecord,
+  EventRecord,
+  GroupRecord,
+  InviteRecord,
+  MemberRecord,
+  OwnInviteRecord,
+  Store,
+  StoreTx,
+} from './store.js';
+
+export const SQLITE_FILE_NAME = 'tandem.sqlite';
+
+/** Rows are a boundary too: a damaged row fails loudly instead of reaching a learner half-read. */
+function fromRow<S extends z.ZodMiniType>(schema: S, value: unknown, what: string): z.infer<S> {
+  const parsed = parseWith(schema, value);
+  if (!parsed.ok) throw new Error(`sqlite: unreadable ${what} (${parsed.path}: ${parsed.message})`);
+  return parsed.data;
+}
+
+function fromJson<S extends z.ZodMiniType>(schema: S, text: string, what: string): z.infer<S> {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new Error(`sqlite: ${what} is not JSON`);
+  }
+  return fromRow(schema, value, what);
+}
+
+const Text = z.string();
+const NullableText = z.nullable(z.string());
+
+const InviteRow = z.object({
+  id: Text,
+  code: Text,
+  course: Text,
+  inviter: Text,
+  relationship: PchmRelationship,
+  objects: Text,
+  modalities: Text,
+  group_id: NullableText,
+  status: z.enum(['pending', 'accepted', 'declined', 'cancelled']),
+  created_at: Text,
+  expires_at: Text,
+  answered_by: NullableText,
+  answered_at: NullableText,
+});
+const OwnInviteRow = z.extend(InviteRow, { answered_by_name: NullableText });
+
+const GroupRow = z.object({
+  id: Text,
+  course: Text,
+  objects: Text,
+  modalities: Text,
+  size: z.number(),
+  created_at: Text,
+  dissolved_at: NullableText,
+});
+
+const MemberRow = z.object({
+  learner: Text,
+  name: Text,
+  relationship: Relationship,
+  note: NullableText,
+  joined_at: Text,
+});
+
+const CommandRow = z.object({
+  id: Text,
+  learner: Text,
+  course: Text,
+  hash: Text,
+  result: Text,
+  created_at: Text,
+});
+
+const EventRow = z.object({
+  id: Text,
+  type: Text,
+  course: Text,
+  learner: Text,
+  time: Text,
+  body: Text,
+  source: z.enum(['client', 'server']),
+  command: NullableText,
+  received_at: Text,
+});
+
+const Objects = z.array(ObjectCode);
+const Modalities = z.array(Modality);
+
+function toInvite(row: unknown): InviteRecord {
+  const r = fromRow(InviteRow, row, 'invite row');
+  return {
+    id: r.id,
+    code: r.code,
+    course: r.course,
+    inviter: r.inviter,
+    relationship: r.relationship,
+    objects: fromJson(Objects, r.objects, 'invite objects'),
+    modalities: fromJson(Modalities, r.modalities, 'invite modalities'),
+    group: r.group_id,
+    status: r.status,
+    createdAt: r.created_at,
+    expiresAt: r.expires_at,
+    answeredBy: r.answered_by,
+    answeredAt: r.answered_at,
+  };
+}
+
+function toGroup(row: unknown): GroupRecord {
+  const r = fromRow(GroupRow, row, 'group row');
+  return {
+    id: r.id,
+    course: r.course,
+    objects: fromJson(Objects, r.objects, 'group objects'),
+    modalities: fromJson(Modalities, r.modalities, 'group modalities'),
+    size: r.size,
+    createdAt: r.created_at,
+    dissolvedAt: r.dissolved_at,
+  };
+}
+
+function toMember(row: unknown): MemberRecord {
+  const r = fromRow(MemberRow, row, 'membership row');
+  return { learner: r.learner, name: r.name, relationship: r.relationship, note: r.note, joinedAt: r.joined_at };
+}
+
+function toEvent(row: unknown): EventRecord {
+  const r = fromRow(EventRow, row, 'event row');
+  return {
+    id: r.id,
+    type: r.type,
+    course: r.course,
+    learner: r.learner,
+    time: r.time,
+    body: r.body,
+    source: r.source,
+    command: r.command,
+    receivedAt: r.received_at,
+  };
+}
+
+/** Brings the file's schema up to date (see migrations.ts). */
+function migrate(db: Database.Database): void {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  if (current > SQLITE_MIGRATIONS.length) {
+    throw new Error(`sqlite: the data file is at schema ${current}, newer than this server (${SQLITE_MIGRATIONS.length})`);
+  }
+  for (let version = current; version < SQLITE_MIGRATIONS.length; version++) {
+    db.transaction(() => {
+      db.exec(SQLITE_MIGRATIONS[version]!);
+      db.pragma(`user_version = ${version + 1}`);
+    }).immediate();
+  }
+}
+
+/** The statements of one open database, prepared once. */
+function createTx(db: Database.Database): StoreTx {
+  const q = {
+    upsertLearner: db.prepare(
+      `INSERT INTO learners (id, name, updated_at) VALUES (?, ?, ?)
+       ON CONFLICT (id) DO UPDATE SET name = excluded.name, updated_at = excluded.updated_at
+       WHERE learners.name <> excluded.name`,
+    ),
+    learnerName: db.prepare('SELECT name FROM learners WHERE id = ?').pluck(),
+    getSettings: db.prepare('SELECT body FROM course_settings WHERE course = ?').pluck(),
+    putSettings: db.prepare(
+      `INSERT INTO course_settings (course, body, updated_at) VALUES (?, ?, ?)
+       ON CONFLICT (course) DO UPDATE SET body = excluded.body, updated_at = excluded.updated_at`,
+    ),
+    getCommand: db.prepare('SELECT * FROM commands WHERE id = ?'),
+    insertCommand: db.prepare(
+      'INSERT INTO commands (id, learner, course, hash, result, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+    ),
+    getInvite: db.prepare('SELECT * FROM invites WHERE id = ?'),
+    getInviteByCode: db.prepare('SELECT * FROM invites WHERE code = ?'),
+    insertInvite: db.prepare(
+      `INSERT INTO invites (id, code, course, inviter, relationship, objects, modalities, group_id, status,
+         created_at, expires_at, answered_by, answered_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ),
+    answerInvite: db.prepare(
+      'UPDATE invites SET status = ?, answered_by = ?, answered_at = ?, group_id = ? WHERE id = ?',
+    ),
+    listOwnInvites: db.prepare(
+      `SELECT invites.*, learners.name AS answered_by_name
+       FROM invites LEFT JOIN learners ON learners.id = invites.answered_by
+       WHERE invites.course = ? AND invites.inviter = ?
+         AND ((invites.status = 'pending' AND invites.expires_at >= ?)
+           OR (invites.status <> 'pending' AND invites.answered_at >= ?))
+       ORDER BY invites.created_at DESC, invites.id`,
+    ),
+    getGroup: db.prepare('SELECT * FROM groups WHERE id = ?'),
+    insertGroup: db.prepare(
+      'INSERT INTO groups (id, course, objects, modalities, size, created_at, dissolved_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    ),
+    dissolveGroup: db.prepare('UPDATE groups SET dissolved_at = ? WHERE id = ? AND dissolved_at IS NULL'),
+    listGroupsOf: db.prepare(
+      `SELECT groups.* FROM groups JOIN memberships ON memberships.group_id = groups.id
+       WHERE groups.course = ? AND memberships.learner = ? AND memberships.left_at IS NULL
+         AND groups.dissolved_at IS NULL
+       ORDER BY groups.created_at, groups.id`,
+    ),
+    activeMembers: db.prepare(
+      `SELECT memberships.learner, COALESCE(learners.name, memberships.learner) AS name,
+              memberships.relationship, memberships.note, memberships.joined_at
+       FROM memberships LEFT JOIN learners ON learners.id = memberships.learner
+       WHERE memberships.group_id = ? AND memberships.left_at IS NULL
+       ORDER BY memberships.joined_at, memberships.id`,
+    ),
+    addMember: db.prepare(
+      'INSERT INTO memberships (group_id, learner, relationship, joined_at) VALUES (?, ?, ?, ?)',
+    ),
+    endMembership: db.prepare(
+      'UPDATE memberships SET left_at = ? WHERE group_id = ? AND learner = ? AND left_at IS NULL',
+    ),
+    setNote: db.prepare('UPDATE memberships SET note = ? WHERE group_id = ? AND learner = ? AND left_at IS NULL'),
+    getEvent: db.prepare('SELECT * FROM events WHERE id = ?'),
+    insertEvent: db.prepare(
+      `INSERT INTO events (id, type, course, learner, time, body, source, command, received_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ),
+    eventsOfCommand: db.prepare('SELECT * FROM events WHERE command = ? ORDER BY seq'),
+  };
+
+  // Methods are synchronous underneath; they return promises to fit the
+  // adapter-neutral interface (PostgreSQL's driver is asynchronous).
+  return {
+    async upsertLearner(id, name, now) {
+      q.upsertLearner.run(id, name, now);
+    },
+    async learnerName(id) {
+      const name: unknown = q.learnerName.get(id);
+      return typeof name === 'string' ? name : null;
+    },
+    async getCourseSettings(course) {
+      const body = q.getSettings.get(course) as string | undefined;
+      return body === undefined ? null : fromJson(CourseSettings, body, `settings of ${course}`);
+    },
+    async putCourseSettings(course, settings, now) {
+      q.putSettings.run(course, JSON.stringify(settings), now);
+    },
+    async getCommand(id) {
+      const row = q.getCommand.get(id);
+      if (row === undefined) return null;
+      const r = fromRow(CommandRow, row, 'command row');
+      return {
+        id: r.id,
+        learner: r.learner,
+        course: r.course,
+        hash: r.hash,
+        result: fromJson(CommandResult, r.result, 'command result'),
+        createdAt: r.created_at,
+      } satisfies CommandRecord;
+    },
+    async insertCommand(c) {
+      q.insertCommand.run(c.id, c.learner, c.course, c.hash, JSON.stringify(c.result), c.createdAt);
+    },
+    async getInvite(id) {
+      const row = q.getInvite.get(id);
+      return row === undefined ? null : toInvite(row);
+    },
+    async getInviteByCode(code) {
+      const row = q.getInviteByCode.get(code);
+      return row === undefined ? null : toInvite(row);
+    },
+    async insertInvite(i) {
+      q.insertInvite.run(
+        i.id,
+        i.code,
+        i.course,
+        i.inviter,
+        i.relationship,
+        JSON.stringify(i.objects),
+        JSON.stringify(i.modalities),
+        i.group,
+        i.status,
+        i.createdAt,
+        i.expiresAt,
+        i.answeredBy,
+        i.answeredAt,
+      );
+    },
+    async answerInvite(id, a) {
+      q.answerInvite.run(a.status, a.answeredBy, a.answeredAt, a.group, id);
+    },
+    async listOwnInvites(course, inviter, since) {
+      return q.listOwnInvites.all(course, inviter, since, since).map((row): OwnInviteRecord => {
+        const extra = fromRow(z.object({ answered_by_name: NullableText }), row, 'invite row');
+        return { ...toInvite(row), answeredByName: extra.answered_by_name };
+      });
+    },
+    async getGroup(id) {
+      const row = q.getGroup.get(id);
+      return row === undefined ? null : toGroup(row);
+    },
+    async insertGroup(g) {
+      q.insertGroup.run(
+        g.id,
+        g.course,
+        JSON.stringify(g.objects),
+        JSON.stringify(g.modalities),
+        g.size,
+        g.createdAt,
+        g.dissolvedAt,
+      );
+    },
+    async dissolveGroup(id, now) {
+      q.dissolveGroup.run(now, id);
+    },
+    async listGroupsOf(course, learner) {
+      return q.listGroupsOf.all(course, learner).map(toGroup);
+    },
+    async activeMembers(group) {
+      return q.activeMembers.all(group).map(toMember);
+    },
+    async addMember(group, m) {
+      q.addMember.run(group, m.learner, m.relationship, m.joinedAt);
+    },
+    async endMembership(group, learner, now) {
+      q.endMembership.run(now, group, learner);
+    },
+    async setNote(group, learner, note) {
+      q.setNote.run(note, group, learner);
+    },
+    async getEvent(id) {
+      const row = q.getEvent.get(id);
+      return row === undefined ? null : toEvent(row);
+    },
+    async insertEvent(e) {
+      q.insertEvent.run(e.id, e.type, e.course, e.learner, e.time, e.body, e.source, e.command, e.receivedAt);
+    },
+    async eventsOfCommand(command) {
+      return q.eventsOfCommand.all(command).map(toEvent);
+    },
+  };
+}
+
+/**
+ * The embedded store: one SQLite file under the data folder, in WAL mode with
+ * synchronous=FULL, so a COMMIT has reached the disk (WAL fsynced) before a
+ * request is answered; NORMAL would be safe against a process crash but could
+ * lose the last commits on power loss, and an acknowledged write must survive both.
+ */
+export function openSqliteStore(dataDir: string): Store {
+  mkdirSync(dataDir, { recursive: true });
+  const db = new Database(join(dataDir, SQLITE_FILE_NAME));
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = FULL');
+  db.pragma('foreign_keys = ON');
+  db.pragma('busy_timeout = 5000');
+  migrate(db);
+  const tx = createTx(db);
+
+  // One connection serves every request, and transactions await between
+  // statements, so they are queued: two interleaved on one connection would
+  // see each other's uncommitted writes.
+  let queue: Promise<unknown> = Promise.resolve();
+  let closed = false;
+
+  async function run<T>(work: (tx: StoreTx) => Promise<T>): Promise<T> {
+    if (closed) throw new Error('sqlite: the store is closed');
+    db.exec('BEGIN IMMEDIATE');
+    try {
+      const result = await work(tx);
+      db.exec('COMMIT');
+      return result;
+    } catch (err) {
+      if (db.inTransaction) db.exec('ROLLBACK');
+      throw err;
+    }
+  }
+
+  return {
+    kind: 'sqlite',
+    transaction<T>(work: (tx: StoreTx) => Promise<T>): Promise<T> {
+      const next = queue.then(() => run(work));
+      queue = next.catch(() => undefined);
+      return next;
+    },
+    async close() {
+      await queue;
+      if (closed) return;
+      closed = true;
+      db.close();
+    },
+  };
+}

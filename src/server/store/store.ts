@@ -1,0 +1,127 @@
+import type { CommandResult, CourseSettings, InviteStatus } from '../../protocol/api.js';
+import type { Modality, ObjectCode, PchmRelationship, Relationship } from '../../core/typology.js';
+
+/**
+ * The endpoint's storage, behind one small interface so that SQL stays out of
+ * the routes and a second adapter (PostgreSQL, part 4) passes the same tests.
+ *
+ * Every read and write happens inside `transaction`: the adapter runs one at a
+ * time (SQLite) or with row locks (PostgreSQL: SELECT … FOR UPDATE on the
+ * invite and group a command touches), and commits before the promise
+ * resolves, so an answered request is a committed one.
+ */
+export interface Store {
+  /** Names the back end in the health answer (`sqlite`). */
+  readonly kind: string;
+  /** Runs `work` atomically: all its writes commit together, or none do if it throws. */
+  transaction<T>(work: (tx: StoreTx) => Promise<T>): Promise<T>;
+  /** Waits for the running transaction, then releases the database. */
+  close(): Promise<void>;
+}
+
+/** Stored statuses; "expired" is computed from expiresAt when read, never stored. */
+export type StoredInviteStatus = Exclude<InviteStatus, 'expired'>;
+
+export interface InviteRecord {
+  id: string;
+  code: string;
+  course: string;
+  inviter: string;
+  relationship: PchmRelationship;
+  objects: ObjectCode[];
+  modalities: Modality[];
+  /** The group the invite joins: given at creation, or set when the first acceptance creates it. */
+  group: string | null;
+  status: StoredInviteStatus;
+  createdAt: string;
+  expiresAt: string;
+  /** Who accepted or declined it. */
+  answeredBy: string | null;
+  /** When it was accepted, declined or cancelled. */
+  answeredAt: string | null;
+}
+
+/** An invite as its inviter lists it, with the answerer's display name. */
+export interface OwnInviteRecord extends InviteRecord {
+  answeredByName: string | null;
+}
+
+export interface GroupRecord {
+  id: string;
+  course: string;
+  objects: ObjectCode[];
+  modalities: Modality[];
+  size: number;
+  createdAt: string;
+  dissolvedAt: string | null;
+}
+
+export interface MemberRecord {
+  learner: string;
+  /** The learner's latest display name from their token (their id if never seen). */
+  name: string;
+  relationship: Relationship;
+  note: string | null;
+  joinedAt: string;
+}
+
+export interface CommandRecord {
+  id: string;
+  learner: string;
+  course: string;
+  /** SHA-256 of the canonical request body: the same id with another body is an id_conflict. */
+  hash: string;
+  result: CommandResult;
+  createdAt: string;
+}
+
+export interface EventRecord {
+  id: string;
+  type: string;
+  course: string;
+  learner: string;
+  time: string;
+  /** The whole event as canonical JSON: a resent id is a duplicate only if this text is identical. */
+  body: string;
+  source: 'client' | 'server';
+  /** The command that wrote it, for server events (replays answer the same events). */
+  command: string | null;
+  receivedAt: string;
+}
+
+export interface StoreTx {
+  upsertLearner(id: string, name: string, now: string): Promise<void>;
+  /** The learner's latest display name, or null if never seen. */
+  learnerName(id: string): Promise<string | null>;
+
+  getCourseSettings(course: string): Promise<CourseSettings | null>;
+  putCourseSettings(course: string, settings: CourseSettings, now: string): Promise<void>;
+
+  getCommand(id: string): Promise<CommandRecord | null>;
+  insertCommand(command: CommandRecord): Promise<void>;
+
+  getInvite(id: string): Promise<InviteRecord | null>;
+  getInviteByCode(code: string): Promise<InviteRecord | null>;
+  insertInvite(invite: InviteRecord): Promise<void>;
+  /** Records an answer or a cancellation (and the group an acceptance created or joined). */
+  answerInvite(
+    id: string,
+    answer: { status: StoredInviteStatus; answeredBy: string | null; answeredAt: string; group: string | null },
+  ): Promise<void>;
+  /** The inviter's invites in a course that are pending, or were answered or expired at or after `since`. */
+  listOwnInvites(course: string, inviter: string, since: string): Promise<OwnInviteRecord[]>;
+
+  getGroup(id: string): Promise<GroupRecord | null>;
+  insertGroup(group: GroupRecord): Promise<void>;
+  dissolveGroup(id: string, now: string): Promise<void>;
+  /** Groups of a course, not dissolved, that `learner` is an active member of, oldest first. */
+  listGroupsOf(course: string, learner: string): Promise<GroupRecord[]>;
+  activeMembers(group: string): Promise<MemberRecord[]>;
+  addMember(group: string, member: { learner: string; relationship: Relationship; joinedAt: string }): Promise<void>;
+  endMembership(group: string, learner: string, now: string): Promise<void>;
+  setNote(group: string, learner: string, note: string | null): Promise<void>;
+
+  getEvent(id: string): Promise<EventRecord | null>;
+  insertEvent(event: EventRecord): Promise<void>;
+  eventsOfCommand(command: string): Promise<EventRecord[]>;
+}

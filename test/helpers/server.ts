@@ -1,0 +1,291 @@
+/**
+ * Starts a real Tandem endpoint for tests: in-process (with an injectable
+ * clock) or as a child process (for crash tests and the e2e run), always on
+ * port 0 with a fresh SQLite file in a temp folder.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { createServer, type FallbackHandler, type TandemServer } from '../../src/server/app.js';
+import { signToken } from '../../src/server/auth.js';
+import type { ServerConfig } from '../../src/server/config.js';
+import Database from 'better-sqlite3';
+import { DEFAULT_COURSE_SETTINGS } from '../../src/core/course-settings.js';
+import { SQLITE_FILE_NAME } from '../../src/server/store/sqlite-store.js';
+
+export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+export const TEST_SECRET = 'test-secret-for-tandem-endpoint-0123456789';
+export const TEST_ISSUER = 'tandem-test';
+export const TEST_AUDIENCE = 'tandem';
+export const TEST_COURSE = 'course-v1:Tandem+T101+2025';
+export const TEST_PLATFORM_KEY = 'platform-key-for-tests-0123456789';
+export const ALLOWED_ORIGIN = 'https://courses.example.org';
+
+/** A fresh folder for one server's data; removed by the returned function. */
+export function makeDataDir(): { dir: string; remove: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), 'tandem-test-'));
+  return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+export function testConfig(dataDir: string, overrides: Partial<ServerConfig> = {}): ServerConfig {
+  return {
+    port: 0,
+    dataDir,
+    jwtSecret: TEST_SECRET,
+    jwtIssuer: TEST_ISSUER,
+    jwtAudience: TEST_AUDIENCE,
+    allowedOrigins: [ALLOWED_ORIGIN],
+    platformKey: TEST_PLATFORM_KEY,
+    courses: {},
+    maxBodyBytes: 64 * 1024,
+    inviteDetailsLimit: { max: 30, windowMs: 60_000 },
+    testHoldAfterCommitMs: 0,
+    ...overrides,
+  };
+}
+
+/** A clock tests move by hand. */
+export class TestClock {
+  #ms: number;
+  constructor(start = Date.parse('2025-03-03T09:00:00.000Z')) {
+    this.#ms = start;
+  }
+  now = (): Date => new Date(this.#ms);
+  advance(ms: number): void {
+    this.#ms += ms;
+  }
+}
+
+export interface TokenOptions {
+  name?: string;
+  course?: string;
+  role?: string;
+  iss?: string;
+  aud?: string;
+  /** Seconds from the clock's now; negative for an expired token. */
+  expiresIn?: number;
+  secret?: string;
+}
+
+/** Signs a learner token the way a platform would. */
+export function learnerToken(sub: string, nowMs: number, options: TokenOptions = {}): string {
+  return signToken(
+    {
+      sub,
+      name: options.name ?? `${sub[0]!.toUpperCase()}${sub.slice(1)} Test`,
+      course: options.course ?? TEST_COURSE,
+      role: options.role ?? 'learner',
+      iss: options.iss ?? TEST_ISSUER,
+      aud: options.aud ?? TEST_AUDIENCE,
+      iat: Math.floor(nowMs / 1000),
+      exp: Math.floor(nowMs / 1000) + (options.expiresIn ?? 900),
+    },
+    options.secret ?? TEST_SECRET,
+  );
+}
+
+export interface ApiAnswer {
+  status: number;
+  headers: Headers;
+  /** The parsed JSON body, or undefined when there was none. */
+  json: any;
+  text: string;
+}
+
+export interface RequestOptions {
+  method?: string;
+  token?: string;
+  body?: unknown;
+  /** Sent as is (a string), instead of JSON-encoding `body`. */
+  rawBody?: string;
+  contentType?: string;
+  headers?: Record<string, string>;
+}
+
+/** One HTTP request against a running server. */
+export async function request(baseUrl: string, path: string, options: RequestOptions = {}): Promise<ApiAnswer> {
+  const headers: Record<string, string> = { ...options.headers };
+  if (options.token) headers.authorization = `Bearer ${options.token}`;
+  let body: string | undefined;
+  if (options.rawBody !== undefined) body = options.rawBody;
+  else if (options.body !== undefined) body = JSON.stringify(options.body);
+  if (body !== undefined) headers['content-type'] = options.contentType ?? 'application/json';
+  const response = await fetch(baseUrl + path, {
+    method: options.method ?? (body === undefined ? 'GET' : 'POST'),
+    headers,
+    ...(body !== undefined ? { body } : {}),
+    redirect: 'manual',
+  });
+  const text = await response.text();
+  let json: unknown;
+  try {
+    json = text ? JSON.parse(text) : undefined;
+  } catch {
+    json = undefined;
+  }
+  return { status: response.status, headers: response.headers, json, text };
+}
+
+export interface TestServer {
+  url: string;
+  dataDir: string;
+  app: TandemServer;
+  clock: TestClock;
+  /** A token for `sub` on this server's clock. */
+  token(sub: string, options?: TokenOptions): string;
+  /** Sends a command as `sub` with a fresh id (or the given one). */
+  command(sub: string, command: Record<string, unknown>, id?: string): Promise<ApiAnswer>;
+  request(path: string, options?: RequestOptions): Promise<ApiAnswer>;
+  /** Closes the server (keeping the data folder). */
+  close(): Promise<void>;
+  /** Closes the server and removes the data folder. */
+  dispose(): Promise<void>;
+}
+
+export interface StartOptions {
+  dataDir?: string;
+  config?: Partial<ServerConfig>;
+  clock?: TestClock;
+  afterCommit?: (commandId: string) => Promise<void>;
+  fallback?: FallbackHandler;
+  shutdownGraceMs?: number;
+}
+
+/** Starts an in-process server on port 0. */
+export async function startTestServer(options: StartOptions = {}): Promise<TestServer> {
+  const owned = options.dataDir ? null : makeDataDir();
+  const dataDir = options.dataDir ?? owned!.dir;
+  const clock = options.clock ?? new TestClock();
+  const app = createServer({
+    config: testConfig(dataDir, options.config),
+    now: clock.now,
+    ...(options.afterCommit ? { afterCommit: options.afterCommit } : {}),
+    ...(options.fallback ? { fallback: options.fallback } : {}),
+    ...(options.shutdownGraceMs !== undefined ? { shutdownGraceMs: options.shutdownGraceMs } : {}),
+  });
+  const url = await app.listen(0, '127.0.0.1');
+  const server: TestServer = {
+    url,
+    dataDir,
+    app,
+    clock,
+    token: (sub, tokenOptions) => learnerToken(sub, clock.now().getTime(), tokenOptions),
+    command: (sub, command, id = randomUUID()) =>
+      request(url, '/v1/commands', {
+        token: server.token(sub),
+        body: { id, course: TEST_COURSE, command },
+      }),
+    request: (path, requestOptions) => request(url, path, requestOptions),
+    close: () => app.close(),
+    async dispose() {
+      await app.close();
+      owned?.remove();
+    },
+  };
+  return server;
+}
+
+/** The default settings, for building commands that every course accepts. */
+export const ANY_OBJECTS = ['discuss', 'mutual-help'] as const;
+export const ANY_MODALITIES = ['email', 'synchronous'] as const;
+export const DEFAULTS = DEFAULT_COURSE_SETTINGS;
+
+export function createInviteCommand(extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return { type: 'invite.create', relationship: 'friend', objects: [...ANY_OBJECTS], modalities: [...ANY_MODALITIES], ...extra };
+}
+
+export interface ChildServer {
+  url: string;
+  child: ChildProcess;
+  /** Resolves with the first stderr line matching `pattern` (seen before or after the call). */
+  waitForStderr(pattern: RegExp, timeoutMs?: number): Promise<string>;
+  /** Resolves when the process has exited, with its code and signal. */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+/**
+ * Starts `src/server/main.ts` as a child process (API only, no demo) on port 0
+ * and resolves once it prints its URL.
+ */
+export async function startChildServer(dataDir: string, env: Record<string, string> = {}): Promise<ChildServer> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], {
+    cwd: REPO_ROOT,
+    env: {
+      ...process.env,
+      PORT: '0',
+      TANDEM_DATA_DIR: dataDir,
+      TANDEM_JWT_SECRET: TEST_SECRET,
+      TANDEM_JWT_ISSUER: TEST_ISSUER,
+      TANDEM_JWT_AUDIENCE: TEST_AUDIENCE,
+      TANDEM_DEMO: '0',
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) =>
+    child.once('exit', (code, signal) => done({ code, signal })),
+  );
+
+  const stderrLines: string[] = [];
+  const waiters: { pattern: RegExp; done: (line: string) => void }[] = [];
+  createInterface({ input: child.stderr! }).on('line', (line) => {
+    stderrLines.push(line);
+    for (const w of [...waiters]) {
+      if (w.pattern.test(line)) {
+        waiters.splice(waiters.indexOf(w), 1);
+        w.done(line);
+      }
+    }
+  });
+
+  const url = await new Promise<string>((done, fail) => {
+    const timer = setTimeout(() => fail(new Error(`child server did not start: ${stderrLines.join('\n')}`)), 15_000);
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      const match = /listening on (http:\/\/\S+)/.exec(line);
+      if (match?.[1]) {
+        clearTimeout(timer);
+        done(match[1]);
+      }
+    });
+    void exited.then(({ code }) => {
+      clearTimeout(timer);
+      fail(new Error(`child server exited (${code}) before listening: ${stderrLines.join('\n')}`));
+    });
+  });
+
+  return {
+    url,
+    child,
+    exited,
+    waitForStderr(pattern, timeoutMs = 10_000) {
+      const seen = stderrLines.find((line) => pattern.test(line));
+      if (seen) return Promise.resolve(seen);
+      return new Promise((done, fail) => {
+        // Fail rather than hang when the line never comes (the command was refused, say).
+        const timer = setTimeout(() => fail(new Error(`no stderr line matched ${pattern}: ${stderrLines.join('\n')}`)), timeoutMs);
+        waiters.push({ pattern, done: (line) => (clearTimeout(timer), done(line)) });
+      });
+    },
+  };
+}
+
+/**
+ * Reads the server's SQLite file directly (a second, read-only connection:
+ * WAL lets it see every committed write), to check what was stored.
+ */
+export function queryDataFile<T = Record<string, unknown>>(dataDir: string, sql: string, ...params: unknown[]): T[] {
+  const db = new Database(join(dataDir, SQLITE_FILE_NAME), { readonly: true, fileMustExist: true });
+  try {
+    return db.prepare(sql).all(...params) as T[];
+  } finally {
+    db.close();
+  }
+}
+
+export function countRows(dataDir: string, table: 'events' | 'commands' | 'invites' | 'groups' | 'memberships'): number {
+  return queryDataFile<{ n: number }>(dataDir, `SELECT COUNT(*) AS n FROM ${table}`)[0]!.n;
+}

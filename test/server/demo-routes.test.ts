@@ -1,0 +1,115 @@
+import assert from 'node:assert/strict';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { createDemoRoutes, DEMO_COURSE, DEMO_CSP, DEMO_ROSTER } from '../../demo/demo-routes.js';
+import { verifyToken } from '../../src/server/auth.js';
+import { makeDataDir, testConfig, startTestServer, TEST_AUDIENCE, TEST_ISSUER, TEST_SECRET, TestClock, type TestServer } from '../helpers/server.js';
+
+function cookieHeader(setCookies: string[]): string {
+  return setCookies.map((c) => c.split(';')[0]).join('; ');
+}
+
+describe('demo routes', () => {
+  let server: TestServer;
+  const clock = new TestClock(Date.parse('2025-03-03T09:00:00.000Z'));
+  before(async () => {
+    server = await startTestServer({
+      clock,
+      fallback: createDemoRoutes({ config: testConfig('/unused'), now: clock.now }),
+      config: { courses: { [DEMO_COURSE.id]: DEMO_COURSE.settings } },
+    });
+  });
+  after(() => server.dispose());
+
+  it('has a roster of at least six learners with display names', () => {
+    for (const name of ['alice', 'bob', 'chloe', 'david', 'emma', 'farid']) assert.ok(DEMO_ROSTER[name]);
+  });
+
+  it('serves the course page under a strict CSP', async () => {
+    const page = await server.request('/');
+    assert.equal(page.status, 200);
+    assert.match(page.headers.get('content-type') ?? '', /^text\/html/);
+    assert.equal(page.headers.get('content-security-policy'), DEMO_CSP);
+    assert.equal(page.headers.get('x-content-type-options'), 'nosniff');
+    assert.match(page.text, /<tandem-/);
+  });
+
+  it('signs in with ?as=, answers that learner’s 15-minute token, and 204 once signed out', async () => {
+    const signIn = await server.request('/?as=alice');
+    assert.equal(signIn.status, 303);
+    assert.equal(signIn.headers.get('location'), '/');
+    const setCookies = signIn.headers.getSetCookie();
+    assert.ok(setCookies.some((c) => /^tandem_demo_as=alice;.*HttpOnly.*SameSite=Lax/.test(c)));
+    const cookie = cookieHeader(setCookies);
+
+    const token = await server.request('/demo/token', { headers: { cookie } });
+    assert.equal(token.status, 200);
+    assert.match(token.headers.get('content-type') ?? '', /^text\/plain/);
+    const claims = verifyToken(token.text, { secret: TEST_SECRET, issuer: TEST_ISSUER, audience: TEST_AUDIENCE }, clock.now().getTime());
+    assert.equal(claims.name, 'Alice Martin');
+    assert.equal(claims.course, DEMO_COURSE.id);
+    assert.equal(claims.exp - clock.now().getTime() / 1000, 900);
+
+    // The token works against the endpoint it is served beside.
+    const state = await server.request(`/v1/courses/${DEMO_COURSE.id}/state`, { token: token.text });
+    assert.equal(state.status, 200, state.text);
+
+    const signOut = await server.request('/demo/signout', { headers: { cookie } });
+    assert.equal(signOut.status, 303);
+    const nobody = await server.request('/demo/token', { headers: { cookie: cookieHeader(signOut.headers.getSetCookie()) } });
+    assert.equal(nobody.status, 204);
+    assert.equal(nobody.text, '');
+    assert.equal((await server.request('/?as=mallory')).status, 404);
+  });
+
+  it('enrolls the next learner not yet used in this browser, then shows the roster', async () => {
+    let cookie = '';
+    const seen: string[] = [];
+    for (let i = 0; i < Object.keys(DEMO_ROSTER).length; i++) {
+      const enroll = await server.request('/demo/enroll?return=/lesson', { headers: { cookie } });
+      assert.equal(enroll.status, 303);
+      assert.equal(enroll.headers.get('location'), '/lesson');
+      cookie = cookieHeader(enroll.headers.getSetCookie());
+      seen.push(/tandem_demo_as=(\w+)/.exec(cookie)![1]!);
+    }
+    assert.deepEqual(seen, Object.keys(DEMO_ROSTER));
+    const roster = await server.request('/demo/enroll', { headers: { cookie } });
+    assert.equal(roster.status, 200);
+    assert.match(roster.text, /href="\/\?as=alice"/);
+    const offsite = await server.request('/demo/enroll?return=//evil.example', {});
+    assert.equal(offsite.headers.get('location'), '/', 'no open redirect');
+  });
+
+  it('serves static demo and dist files with their content type and never outside their folder', async () => {
+    const root = makeDataDir();
+    mkdirSync(join(root.dir, 'demo'));
+    mkdirSync(join(root.dir, 'dist'));
+    writeFileSync(join(root.dir, 'demo', 'course.css'), 'body{}');
+    writeFileSync(join(root.dir, 'dist', 'tandem.js'), 'export {};');
+    writeFileSync(join(root.dir, 'secret.json'), '{}');
+    const files = await startTestServer({ fallback: createDemoRoutes({ config: testConfig('/unused'), rootDir: root.dir }) });
+    try {
+      const css = await files.request('/demo/course.css');
+      assert.equal(css.status, 200);
+      assert.equal(css.headers.get('content-type'), 'text/css; charset=utf-8');
+      const js = await files.request('/dist/tandem.js');
+      assert.equal(js.headers.get('content-type'), 'text/javascript; charset=utf-8');
+      assert.equal(js.text, 'export {};');
+      assert.equal((await files.request('/dist/..%2Fsecret.json')).status, 404);
+      const placeholder = await files.request('/');
+      assert.equal(placeholder.status, 200, 'a bare page until demo/index.html exists');
+      assert.equal(placeholder.headers.get('content-security-policy'), DEMO_CSP);
+    } finally {
+      await files.dispose();
+      root.remove();
+    }
+
+    const source = await server.request('/demo/demo-routes.ts');
+    assert.equal(source.status, 404, 'server code is not a static file');
+    const escape = await server.request('/demo/..%2Fpackage.json');
+    assert.equal(escape.status, 404);
+    const missing = await server.request('/dist/none.js');
+    assert.equal(missing.status, 404);
+  });
+});

@@ -1,0 +1,101 @@
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { DEV_JWT_SECRET, loadConfig } from '../../src/server/config.js';
+import { visibleStatus } from '../../src/server/learner-state.js';
+import { createRateLimiter } from '../../src/server/rate-limit.js';
+import { canonicalJson } from '../../src/server/validation.js';
+import { makeDataDir } from '../helpers/server.js';
+
+const SECRET = 'a-secret-of-sufficient-length';
+
+describe('loadConfig', () => {
+  const folder = makeDataDir();
+  const coursesFile = join(folder.dir, 'courses.json');
+  writeFileSync(coursesFile, JSON.stringify({ c1: { groupSize: 3, objects: ['discuss'], modalities: ['email'], inviteLifetimeDays: 5, title: 'C1' } }));
+  const badFile = join(folder.dir, 'bad.json');
+  writeFileSync(badFile, JSON.stringify({ c1: { groupSize: 9, objects: ['discuss'], modalities: ['email'], inviteLifetimeDays: 5 } }));
+
+  const cases: { name: string; env: Record<string, string>; dev?: boolean; error?: RegExp; check?: (c: any) => void }[] = [
+    {
+      name: 'defaults',
+      env: { TANDEM_JWT_SECRET: SECRET },
+      check: (c) => {
+        assert.equal(c.port, 8080);
+        assert.equal(c.jwtIssuer, 'tandem-demo');
+        assert.equal(c.jwtAudience, 'tandem');
+        assert.deepEqual(c.allowedOrigins, []);
+        assert.equal(c.platformKey, null);
+        assert.equal(c.maxBodyBytes, 65536);
+        assert.deepEqual(c.inviteDetailsLimit, { max: 30, windowMs: 60_000 });
+      },
+    },
+    { name: 'no secret for the endpoint', env: {}, error: /TANDEM_JWT_SECRET: required/ },
+    { name: 'no secret in production, even for the demo', env: { NODE_ENV: 'production' }, dev: true, error: /TANDEM_JWT_SECRET/ },
+    { name: 'no secret for the demo', env: {}, dev: true, check: (c) => assert.equal(c.jwtSecret, DEV_JWT_SECRET) },
+    { name: 'a short secret', env: { TANDEM_JWT_SECRET: 'short' }, error: /TANDEM_JWT_SECRET: must be at least 16/ },
+    { name: 'a bad port', env: { TANDEM_JWT_SECRET: SECRET, PORT: 'eighty' }, error: /PORT/ },
+    {
+      name: 'origins, trailing slashes trimmed',
+      env: { TANDEM_JWT_SECRET: SECRET, TANDEM_ALLOWED_ORIGINS: 'https://a.example/, http://localhost:3000' },
+      check: (c) => assert.deepEqual(c.allowedOrigins, ['https://a.example', 'http://localhost:3000']),
+    },
+    { name: 'an origin with a path', env: { TANDEM_JWT_SECRET: SECRET, TANDEM_ALLOWED_ORIGINS: 'https://a.example/x' }, error: /not an origin/ },
+    {
+      name: 'a courses file',
+      env: { TANDEM_JWT_SECRET: SECRET, TANDEM_COURSES_FILE: coursesFile },
+      check: (c) => assert.deepEqual(c.courses, { c1: { groupSize: 3, objects: ['discuss'], modalities: ['email'], inviteLifetimeDays: 5 } }),
+    },
+    { name: 'an invalid courses file', env: { TANDEM_JWT_SECRET: SECRET, TANDEM_COURSES_FILE: badFile }, error: /c1\.groupSize/ },
+    { name: 'a missing courses file', env: { TANDEM_JWT_SECRET: SECRET, TANDEM_COURSES_FILE: join(folder.dir, 'none.json') }, error: /cannot read/ },
+    { name: 'empty variables as unset', env: { TANDEM_JWT_SECRET: SECRET, PORT: '' }, check: (c) => assert.equal(c.port, 8080) },
+  ];
+  for (const { name, env, dev, error, check } of cases) {
+    it(name, () => {
+      const result = loadConfig(env, dev ?? false);
+      if (error) {
+        assert.equal(result.ok, false);
+        assert.match((result as { error: string }).error, error);
+      } else {
+        assert.ok(result.ok, JSON.stringify(result));
+        check?.(result.config);
+      }
+    });
+  }
+});
+
+describe('createRateLimiter', () => {
+  it('allows max per window per key, then says when the window resets', () => {
+    let now = 0;
+    const limiter = createRateLimiter({ max: 2, windowMs: 10_000, now: () => now });
+    assert.deepEqual(limiter.take('a'), { allowed: true });
+    assert.deepEqual(limiter.take('a'), { allowed: true });
+    assert.deepEqual(limiter.take('a'), { allowed: false, retryAfterSeconds: 10 });
+    assert.deepEqual(limiter.take('b'), { allowed: true }, 'keys are counted apart');
+    now = 9_500;
+    assert.deepEqual(limiter.take('a'), { allowed: false, retryAfterSeconds: 1 });
+    now = 10_000;
+    assert.deepEqual(limiter.take('a'), { allowed: true });
+  });
+});
+
+describe('visibleStatus', () => {
+  const now = new Date('2025-03-03T09:00:00.000Z');
+  const cases = [
+    { status: 'pending', expiresAt: '2025-03-03T09:00:00.001Z', expected: 'pending' },
+    { status: 'pending', expiresAt: '2025-03-03T09:00:00.000Z', expected: 'expired' },
+    { status: 'accepted', expiresAt: '2025-03-01T00:00:00.000Z', expected: 'accepted' },
+    { status: 'cancelled', expiresAt: '2025-03-01T00:00:00.000Z', expected: 'cancelled' },
+  ] as const;
+  for (const { status, expiresAt, expected } of cases) {
+    it(`${status} expiring ${expiresAt} is ${expected}`, () => assert.equal(visibleStatus({ status, expiresAt }, now), expected));
+  }
+});
+
+describe('canonicalJson', () => {
+  it('sorts keys at every level and keeps array order', () => {
+    assert.equal(canonicalJson({ b: 1, a: { d: [2, 1], c: null } }), '{"a":{"c":null,"d":[2,1]},"b":1}');
+    assert.equal(canonicalJson({ a: undefined, b: 1 }), '{"b":1}');
+  });
+});
