@@ -38,7 +38,6 @@ export const DEMO_ROSTER: Readonly<Record<string, string>> = {
 
 export const DEMO_TOKEN_LIFETIME_SECONDS = 15 * 60;
 const AS_COOKIE = 'tandem_demo_as';
-const USED_COOKIE = 'tandem_demo_used';
 
 /** The page's CSP: no inline script, no eval; styles inline only because the page's own CSS may use them. */
 export const DEMO_CSP =
@@ -71,16 +70,8 @@ function signedInAs(req: IncomingMessage): string | null {
   return as !== undefined && Object.hasOwn(DEMO_ROSTER, as) ? as : null;
 }
 
-function usedNames(req: IncomingMessage): string[] {
-  return (cookies(req).get(USED_COOKIE) ?? '').split('.').filter((n) => Object.hasOwn(DEMO_ROSTER, n));
-}
-
-function signInCookies(name: string, used: readonly string[]): string[] {
-  const all = [...new Set([...used, name])];
-  return [
-    `${AS_COOKIE}=${name}; Path=/; HttpOnly; SameSite=Lax`,
-    `${USED_COOKIE}=${all.join('.')}; Path=/; HttpOnly; SameSite=Lax; Max-Age=86400`,
-  ];
+function signInCookie(name: string): string {
+  return `${AS_COOKIE}=${name}; Path=/; HttpOnly; SameSite=Lax`;
 }
 
 function redirect(res: ServerResponse, location: string, setCookies: string[] = []): void {
@@ -104,11 +95,12 @@ function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
-function rosterPage(): string {
+/** The platform's sign-in page, demo style: pick who you are. `back` is where to return. */
+function signInPage(back: string): string {
   const links = Object.entries(DEMO_ROSTER)
-    .map(([key, name]) => `<li><a href="/?as=${key}">${escapeHtml(name)}</a></li>`)
+    .map(([key, name]) => `<li><a href="/?as=${key}&amp;return=${encodeURIComponent(back)}">${escapeHtml(name)}</a></li>`)
     .join('');
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Sign in to ${escapeHtml(DEMO_COURSE.title)}</title></head><body><main><h1>Demo sign-in</h1><p>Every demo learner is used in this browser. Pick one:</p><ul>${links}</ul><p><a href="/demo/signout">Sign out</a></p></main></body></html>`;
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><link rel="icon" href="data:,"><link rel="stylesheet" href="/demo/demo.css"><title>Sign in · ${escapeHtml(DEMO_COURSE.title)}</title></head><body><main class="sign-in"><h1>Sign in or enroll</h1><p>${escapeHtml(DEMO_COURSE.title)} is a demo course. Pick a demo learner to continue as:</p><ul>${links}</ul><p><a href="/demo/signout">Sign out</a></p></main></body></html>`;
 }
 
 const PLACEHOLDER_PAGE = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${DEMO_COURSE.title}</title><script type="module" src="/dist/tandem.js"></script></head><body><main><h1>${DEMO_COURSE.title}</h1><tandem-config endpoint="/" course="${DEMO_COURSE.id}" token-url="/demo/token" enroll-url="/demo/enroll"></tandem-config><tandem-join></tandem-join><tandem-invite></tandem-invite><tandem-groups></tandem-groups></main></body></html>`;
@@ -140,11 +132,12 @@ async function serveFile(res: ServerResponse, root: string, folder: string, enco
 /**
  * The demo's routes:
  * - `GET /` the course page (demo/index.html) under a strict CSP;
- *   `GET /?as=alice` signs in as alice (HttpOnly cookie) and redirects to `/`;
+ *   `GET /?as=alice[&return=/path]` signs in as alice (HttpOnly cookie) and
+ *   redirects to `/` (or the same-site path given);
  * - `GET /demo/token` the signed-in learner's token as text/plain, or 204 (no
  *   body) when nobody is signed in — the widget reads that as "signed out";
- * - `GET /demo/enroll[?return=/path]` signs in as the next roster learner not
- *   yet used in this browser, or shows the roster when all were;
+ * - `GET /demo/enroll[?return=/path]` the platform's sign-in page: the roster,
+ *   each learner a link that signs in and goes back;
  * - `GET /demo/signout`;
  * - `GET /dist/*` the built widget, `GET /demo/*.css|js|…` the demo's static files.
  */
@@ -162,10 +155,10 @@ export function createDemoRoutes(options: { config: ServerConfig; now?: () => Da
       const as = url.searchParams.get('as');
       if (as !== null) {
         if (!Object.hasOwn(DEMO_ROSTER, as)) {
-          sendText(res, 404, rosterPage(), 'text/html; charset=utf-8');
+          sendText(res, 404, signInPage('/'), 'text/html; charset=utf-8');
           return true;
         }
-        redirect(res, '/', signInCookies(as, usedNames(req)));
+        redirect(res, safeReturn(url), [signInCookie(as)]);
         return true;
       }
       const headers = { 'Content-Security-Policy': DEMO_CSP, 'Cache-Control': 'no-cache' };
@@ -202,13 +195,7 @@ export function createDemoRoutes(options: { config: ServerConfig; now?: () => Da
     }
 
     if (path === '/demo/enroll') {
-      const used = usedNames(req);
-      const next = Object.keys(DEMO_ROSTER).find((name) => !used.includes(name));
-      if (!next) {
-        sendText(res, 200, rosterPage(), 'text/html; charset=utf-8');
-        return true;
-      }
-      redirect(res, safeReturn(url), signInCookies(next, used));
+      sendText(res, 200, signInPage(safeReturn(url)), 'text/html; charset=utf-8');
       return true;
     }
 

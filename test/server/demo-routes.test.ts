@@ -63,22 +63,22 @@ describe('demo routes', () => {
     assert.equal((await server.request('/?as=mallory')).status, 404);
   });
 
-  it('enrolls the next learner not yet used in this browser, then shows the roster', async () => {
-    let cookie = '';
-    const seen: string[] = [];
-    for (let i = 0; i < Object.keys(DEMO_ROSTER).length; i++) {
-      const enroll = await server.request('/demo/enroll?return=/lesson', { headers: { cookie } });
-      assert.equal(enroll.status, 303);
-      assert.equal(enroll.headers.get('location'), '/lesson');
-      cookie = cookieHeader(enroll.headers.getSetCookie());
-      seen.push(/tandem_demo_as=(\w+)/.exec(cookie)![1]!);
+  it('shows a sign-in page whose links sign in and go back to a same-site path only', async () => {
+    const page = await server.request('/demo/enroll?return=/lesson');
+    assert.equal(page.status, 200);
+    for (const name of Object.keys(DEMO_ROSTER)) {
+      assert.match(page.text, new RegExp(`href="/\\?as=${name}&amp;return=%2Flesson"`));
     }
-    assert.deepEqual(seen, Object.keys(DEMO_ROSTER));
-    const roster = await server.request('/demo/enroll', { headers: { cookie } });
-    assert.equal(roster.status, 200);
-    assert.match(roster.text, /href="\/\?as=alice"/);
-    const offsite = await server.request('/demo/enroll?return=//evil.example', {});
-    assert.equal(offsite.headers.get('location'), '/', 'no open redirect');
+    const signIn = await server.request('/?as=bob&return=/lesson');
+    assert.equal(signIn.status, 303);
+    assert.equal(signIn.headers.get('location'), '/lesson');
+    assert.match(cookieHeader(signIn.headers.getSetCookie()), /tandem_demo_as=bob/);
+    for (const evil of ['//evil.example', 'https://evil.example', '/\\evil.example']) {
+      const offsite = await server.request(`/?as=bob&return=${encodeURIComponent(evil)}`);
+      assert.equal(offsite.headers.get('location'), '/', `no open redirect to ${evil}`);
+      const enroll = await server.request(`/demo/enroll?return=${encodeURIComponent(evil)}`);
+      assert.doesNotMatch(enroll.text, /evil/);
+    }
   });
 
   it('serves static demo and dist files with their content type and never outside their folder', async () => {
