@@ -1,35 +1,21 @@
 /**
  * End to end: two learners in two browser contexts, against the real server
  * (child process, demo routes, SQLite file) and the built dist/tandem.js.
- * Alice invites a friend; Bob opens the link, accepts; both see the group.
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { makeDataDir, startChildServer, type ChildServer } from '../helpers/server.js';
-
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
+import { createInviteThroughUi, launchChromium, openPage, PageProblems } from './browser.js';
 
 let server: ChildServer;
 let browser: Browser;
 let data: ReturnType<typeof makeDataDir>;
-const pageErrors: string[] = [];
 
 before(async () => {
   data = makeDataDir();
   server = await startChildServer(data.dir, { TANDEM_DEMO: '1' });
-  browser = await chromium.launch({
-    executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium',
-    headless: true,
-    args: CHROMIUM_ARGS,
-  });
+  browser = await launchChromium();
 });
 
 after(async () => {
@@ -39,36 +25,21 @@ after(async () => {
   data?.remove();
 });
 
-async function learnerPage(context: BrowserContext, name: string): Promise<Page> {
-  const page = await context.newPage();
-  page.on('pageerror', (error) => pageErrors.push(`${name}: ${error.message}`));
-  page.on('console', (message) => {
-    if (message.type() === 'error') pageErrors.push(`${name} console: ${message.text()}`);
-  });
-  await page.goto(`${server.url}/?as=${name}`);
-  return page;
-}
-
 test('Alice invites Bob, Bob accepts, both see the group', { timeout: 60_000 }, async () => {
-  const alice = await learnerPage(await browser.newContext(), 'alice');
-  const invite = alice.locator('tandem-invite');
-  await invite.getByRole('radio', { name: 'Friend' }).check();
-  await invite.getByRole('checkbox', { name: 'Talk about the course' }).check();
-  await invite.getByRole('checkbox', { name: 'Email' }).check();
-  await invite.getByRole('button', { name: 'Create the invite link' }).click();
-  const linkBox = invite.getByLabel('Invite link');
-  await linkBox.waitFor({ timeout: 15_000 });
-  const link = await linkBox.inputValue();
+  const problems = new PageProblems();
+  const alice = await openPage(await browser.newContext(), `${server.url}/?as=alice`, 'alice', problems);
+  const link = await createInviteThroughUi(alice);
   const url = new URL(link);
   assert.equal(url.search, '', 'the code is never in the query string');
   assert.match(url.hash, /^#tandem-invite=[A-Za-z0-9_-]{24}$/);
 
-  const bob = await learnerPage(await browser.newContext(), 'bob');
+  const bob = await openPage(await browser.newContext(), `${server.url}/?as=bob`, 'bob', problems);
   await bob.goto(link);
   const join = bob.locator('tandem-join');
   await join.getByText('Alice Martin invites you').waitFor({ timeout: 15_000 });
   await join.getByRole('button', { name: 'Accept' }).click();
   await join.getByRole('status').getByText('You joined the group').waitFor({ timeout: 15_000 });
+  assert.equal(new URL(bob.url()).hash, '', 'the code leaves the address bar once used');
 
   const bobGroups = bob.locator('tandem-groups');
   await bobGroups.getByText('Alice Martin').waitFor({ timeout: 15_000 });
@@ -77,5 +48,24 @@ test('Alice invites Bob, Bob accepts, both see the group', { timeout: 60_000 }, 
   // Alice sees it on her next load (or within 30 s on the open page).
   await alice.reload();
   await alice.locator('tandem-groups').getByText('Bob Lefèvre').waitFor({ timeout: 15_000 });
-  assert.deepEqual(pageErrors, []);
+  assert.deepEqual(problems.list, []);
+});
+
+test('a signed-out invitee sees the invite, signs in, and finds it kept to accept', { timeout: 60_000 }, async () => {
+  const problems = new PageProblems();
+  const chloe = await openPage(await browser.newContext(), `${server.url}/?as=chloe`, 'chloe', problems);
+  const link = await createInviteThroughUi(chloe);
+
+  const visitor = await openPage(await browser.newContext(), link, 'visitor', problems);
+  const join = visitor.locator('tandem-join');
+  // The details show before signing in: who, to do what.
+  await join.getByText('Chloé Dubois invites you').waitFor({ timeout: 15_000 });
+  await join.getByRole('link', { name: 'Sign in or enroll to accept' }).click();
+  // The platform's sign-in page (the demo's enroll URL), then back to the course page without the fragment.
+  await visitor.getByRole('link', { name: 'David Okafor' }).click();
+  await visitor.waitForURL((u) => u.pathname === '/' && !u.hash.includes('tandem-invite'));
+  await join.getByText('Chloé Dubois invites you').waitFor({ timeout: 15_000 });
+  await join.getByRole('button', { name: 'Accept' }).click();
+  await visitor.locator('tandem-groups').getByText('Chloé Dubois').waitFor({ timeout: 15_000 });
+  assert.deepEqual(problems.list, []);
 });

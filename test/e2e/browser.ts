@@ -1,0 +1,58 @@
+/** Shared set-up of the end-to-end tests: Debian's Chromium, the real server as a child process. */
+import { createServer } from 'node:net';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({ executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
+}
+
+/** Page errors and console errors of every page opened with `openPage`; a test asserts it stays empty. */
+export class PageProblems {
+  readonly list: string[] = [];
+  watch(page: Page, who: string): void {
+    page.on('pageerror', (error) => this.list.push(`${who}: ${error.message}`));
+    page.on('console', (message) => {
+      if (message.type() === 'error') this.list.push(`${who} console: ${message.text()}`);
+    });
+  }
+}
+
+export async function openPage(context: BrowserContext, url: string, who: string, problems: PageProblems): Promise<Page> {
+  const page = await context.newPage();
+  problems.watch(page, who);
+  await page.goto(url);
+  return page;
+}
+
+/** Alice's invite form, filled and sent through the UI; resolves once the link is shown. */
+export async function createInviteThroughUi(page: Page, timeout = 15_000): Promise<string> {
+  const invite = page.locator('tandem-invite');
+  await invite.getByRole('radio', { name: 'Friend' }).check();
+  await invite.getByRole('checkbox', { name: 'Talk about the course' }).check();
+  await invite.getByRole('checkbox', { name: 'Email' }).check();
+  await invite.getByRole('button', { name: 'Create the invite link' }).click();
+  const linkBox = invite.getByLabel('Invite link');
+  await linkBox.waitFor({ timeout });
+  return linkBox.inputValue();
+}
+
+/** A TCP port free right now on loopback (for a server restarted on the same address). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
