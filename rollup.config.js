@@ -4,6 +4,20 @@ import { nodeResolve } from '@rollup/plugin-node-resolve';
 import terser from '@rollup/plugin-terser';
 import esbuild from 'rollup-plugin-esbuild';
 
+/**
+ * Drops the indentation after each line break in element sources, which
+ * otherwise survives minification inside html`` and css`` templates. A line
+ * break stays, so whitespace keeps its meaning in HTML and CSS and line
+ * comments still end where they did.
+ */
+const templateIndentation = {
+  name: 'template-indentation',
+  transform(code, id) {
+    if (!/[/\\]src[/\\]elements[/\\][^/\\]+\.ts$/.test(id)) return null;
+    return { code: code.replace(/\n[ \t]+/g, '\n'), map: null };
+  },
+};
+
 export default {
   input: { tandem: 'src/index.ts' },
   output: {
@@ -12,10 +26,18 @@ export default {
     entryFileNames: '[name].js',
     chunkFileNames: 'chunks/[name]-[hash].js',
     sourcemap: true,
+    generatedCode: 'es2015',
   },
   plugins: [
-    nodeResolve({ browser: true }),
+    // 'production' keeps Lit's dev build (warnings, checks) out, whatever a dependency's default export is.
+    nodeResolve({ browser: true, exportConditions: ['production'] }),
+    templateIndentation,
     esbuild({ target: 'es2022', tsconfig: 'tsconfig.json' }),
-    terser({ ecma: 2022, module: true, compress: { passes: 2 }, format: { comments: false } }),
+    terser({
+      ecma: 2022,
+      module: true,
+      compress: { passes: 3, unsafe_arrows: true, pure_getters: true },
+      format: { comments: false },
+    }),
   ],
 };

@@ -2,7 +2,6 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { CONFIG_ATTRIBUTES, type TandemConfig } from '../protocol/config.js';
 import type { SessionSnapshot, TandemSessionApi } from '../transport/session-types.js';
 import { getSession } from '../transport/session.js';
-import { en } from '../i18n/en.js';
 import { format, loadCatalogue, loadedCatalogue, resolveLocale, withOverrides, type Locale, type MessageId, type Messages, type Params } from '../i18n/translate.js';
 import { EXPECTED, resolveConfig, type ConfigProblem } from './config-resolver.js';
 import { TandemConfigChangeEvent } from './events.js';
@@ -23,13 +22,13 @@ export class SessionController implements ReactiveController {
   session: TandemSessionApi | null = null;
   snapshot: SessionSnapshot | null = null;
   locale: Locale = 'en';
-  /** False while the language's catalogue is still loading. */
-  ready = true;
+  /** False while the language's catalogue is still loading (the element shows a placeholder). */
+  ready = false;
 
   readonly #host: SessionHost;
   #configKey = '';
   #injected: TandemSessionApi | undefined;
-  #messages: Messages = en;
+  #messages: Messages = {};
   #unsubscribe: (() => void) | null = null;
   #logged = new Set<string>();
   #observer: MutationObserver | null = null;
@@ -67,7 +66,8 @@ export class SessionController implements ReactiveController {
   }
 
   /** A problem as one line, e.g. `endpoint: missing, expected an absolute http(s) URL`. */
-  describe(problem: ConfigProblem, messages: Messages = this.#messages): string {
+  describe(problem: ConfigProblem): string {
+    const messages = this.#messages;
     return format(messages, `config.${problem.kind}`, { attribute: problem.attribute, expected: format(messages, EXPECTED[problem.attribute]) });
   }
 
@@ -81,12 +81,6 @@ export class SessionController implements ReactiveController {
     this.config = result.ok ? result.config : null;
     this.problems = result.ok ? [] : result.problems;
     this.#applyLanguage();
-    for (const problem of this.problems) {
-      const line = this.describe(problem, en);
-      if (this.#logged.has(line)) continue;
-      this.#logged.add(line);
-      console.error(`Tandem <${this.#host.localName}>: ${line}`);
-    }
     this.#injected = this.#host.session;
     this.#bind(this.config ? this.#injected ?? this.#shared(this.config) : null);
     this.#host.requestUpdate();
@@ -94,26 +88,42 @@ export class SessionController implements ReactiveController {
 
   #applyLanguage(): void {
     const locale = this.locale;
-    const overrides = this.config?.messages;
     const catalogue = loadedCatalogue(locale);
     this.ready = catalogue !== undefined;
     if (catalogue) {
-      this.#messages = withOverrides(catalogue, overrides, locale);
+      this.#messages = withOverrides(catalogue, this.config?.messages, locale);
+      this.#logProblems();
       return;
     }
-    loadCatalogue(locale).then(
-      () => {
-        if (this.locale === locale) this.#applyLanguage();
-        this.#host.requestUpdate();
-      },
-      (error: unknown) => {
-        // The chunk could not load (offline before it was cached): English is better than nothing.
+    loadCatalogue(locale)
+      // The chunk could not load (offline before it was cached): English is better than nothing.
+      .catch((error: unknown) => {
         console.error('Tandem: could not load the messages for', locale, error);
-        this.#messages = withOverrides(en, overrides, locale);
-        this.ready = true;
-        this.#host.requestUpdate();
-      },
-    );
+        return loadCatalogue('en');
+      })
+      .then(
+        (loaded) => {
+          if (this.locale !== locale) return;
+          this.#messages = withOverrides(loaded, this.config?.messages, locale);
+          this.ready = true;
+          this.#logProblems();
+        },
+        // Not even English: message ids are shown rather than nothing.
+        () => {
+          this.ready = true;
+        },
+      )
+      .finally(() => this.#host.requestUpdate());
+  }
+
+  /** One console error per distinct problem, in the element's language, once its messages are here. */
+  #logProblems(): void {
+    for (const problem of this.problems) {
+      const line = this.describe(problem);
+      if (this.#logged.has(line)) continue;
+      this.#logged.add(line);
+      console.error(`Tandem <${this.#host.localName}>: ${line}`);
+    }
   }
 
   #shared(config: TandemConfig): TandemSessionApi | null {

@@ -115,7 +115,8 @@ export abstract class TandemElement extends LitElement {
   }
 
   protected renderPlaceholder(): TemplateResult {
-    return html`<div part="panel" class="card placeholder" aria-busy="true"><p class="muted">${this.t('common.loading')}</p></div>`;
+    // Before the language's messages arrive there is no text to show; the box keeps its height either way.
+    return html`<div part="panel" class="card placeholder" aria-busy="true"><p class="muted">${this.ctx.ready ? this.t('common.loading') : ''}</p></div>`;
   }
 
   /** The element's own view of a snapshot, or `nothing` to render nothing at all. */

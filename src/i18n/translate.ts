@@ -1,5 +1,5 @@
 import type { TandemConfig } from '../protocol/config.js';
-import { en, type Catalogue, type MessageId } from './en.js';
+import type { Catalogue, MessageId } from './en.js';
 
 export type Locale = 'en' | 'fr';
 export type Messages = Readonly<Record<string, string>>;
@@ -34,18 +34,18 @@ export function withOverrides(base: Catalogue, overrides: TandemConfig['messages
   return Object.assign(out, perLocale);
 }
 
-let french: Catalogue | undefined;
+// Both catalogues are chunks of their own: a page downloads only its language's,
+// and the script-tag file carries none (the download budget counts a French page).
+const loaded: Partial<Record<Locale, Catalogue>> = {};
 
-/** The catalogue if it is already here (English always is), else undefined. */
+/** The catalogue if it has already arrived, else undefined. */
 export function loadedCatalogue(locale: Locale): Catalogue | undefined {
-  return locale === 'en' ? en : french;
+  return loaded[locale];
 }
 
-/** Loads a catalogue; French comes from its own chunk so English pages never download it. */
+/** Loads a catalogue once; later calls answer from memory. */
 export async function loadCatalogue(locale: Locale): Promise<Catalogue> {
-  if (locale === 'en') return en;
-  french ??= (await import('./fr.js')).fr;
-  return french;
+  return (loaded[locale] ??= locale === 'fr' ? (await import('./fr.js')).fr : (await import('./en.js')).en);
 }
 
 export type { Catalogue, MessageId };

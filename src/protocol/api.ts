@@ -13,6 +13,7 @@ import {
   Relationship,
   Uuid,
   Modality,
+  integer,
   ObjectCode,
 } from './codes.js';
 import { ServerEvent } from './events.js';
@@ -65,10 +66,10 @@ export type ApiErrorBody = z.infer<typeof ApiErrorBody>;
 /* -------------------------------------------------------------- settings */
 
 export const CourseSettings = z.object({
-  groupSize: z.number().check(z.int(), z.gte(MIN_GROUP_SIZE), z.lte(MAX_GROUP_SIZE)),
+  groupSize: integer(MIN_GROUP_SIZE, MAX_GROUP_SIZE),
   objects: ObjectList,
   modalities: ModalityList,
-  inviteLifetimeDays: z.number().check(z.int(), z.gte(1), z.lte(MAX_INVITE_LIFETIME_DAYS)),
+  inviteLifetimeDays: integer(1, MAX_INVITE_LIFETIME_DAYS),
 });
 export type CourseSettings = z.infer<typeof CourseSettings>;
 
@@ -87,7 +88,7 @@ export const Group = z.object({
   id: Uuid,
   objects: z.array(ObjectCode),
   modalities: z.array(Modality),
-  size: z.number().check(z.int()),
+  size: integer(),
   createdAt: IsoTime,
   members: z.array(Member),
 });
@@ -137,8 +138,8 @@ export const InviteDetails = z.object({
   objects: z.array(ObjectCode),
   modalities: z.array(Modality),
   /** Members already in the group the invite joins (0 for a new tandem). */
-  members: z.number().check(z.int(), z.gte(0)),
-  groupSize: z.number().check(z.int()),
+  members: integer(0),
+  groupSize: integer(),
   expiresAt: IsoTime,
 });
 export type InviteDetails = z.infer<typeof InviteDetails>;
@@ -196,7 +197,7 @@ export type CommandResponse = z.infer<typeof CommandResponse>;
 /* ---------------------------------------------------------------- events */
 
 export const EventFailure = z.object({
-  index: z.number().check(z.int(), z.gte(0)),
+  index: integer(0),
   code: ErrorCode,
   message: z.string(),
   path: z.string(),
@@ -205,8 +206,8 @@ export type EventFailure = z.infer<typeof EventFailure>;
 
 /** 200: all stored (a known id with the same body counts as a duplicate, not an error). */
 export const EventsAccepted = z.object({
-  stored: z.number().check(z.int(), z.gte(0)),
-  duplicates: z.number().check(z.int(), z.gte(0)),
+  stored: integer(0),
+  duplicates: integer(0),
 });
 /** 400 `invalid_events`: nothing of the batch was stored; these indices failed. */
 export const EventsRejected = z.object({

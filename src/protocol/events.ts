@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { CourseId, IsoTime, LearnerId, Modality, ModalityList, ObjectList, Relationship, Uuid } from './codes.js';
+import { CourseId, IsoTime, LearnerId, Modality, ModalityList, ObjectList, Relationship, Uuid, text } from './codes.js';
 
 /**
  * Events record what happened, for the host page, statistics and learning
@@ -65,19 +65,31 @@ export const ServerEvent = z.discriminatedUnion('type', [
 ]);
 export type ServerEvent = z.infer<typeof ServerEvent>;
 
-export const TandemEvent = z.union([ClientEvent, ServerEvent]);
+// One union kind across the protocol (discriminated), so the bundle carries one.
+export const TandemEvent = z.discriminatedUnion('type', [
+  InviteOpenedEvent,
+  InviteLinkSharedEvent,
+  InviteCreatedEvent,
+  InviteCancelledEvent,
+  InviteDeclinedEvent,
+  InviteAcceptedEvent,
+  GroupLeftEvent,
+  GroupDissolvedEvent,
+]);
 export type TandemEvent = z.infer<typeof TandemEvent>;
 export type TandemEventType = TandemEvent['type'];
 
 /** Largest batch `POST /v1/events` accepts. */
 export const MAX_EVENTS_PER_BATCH = 100;
 
-export const EventBatch = z.object({
-  events: z.array(z.unknown()).check(z.minLength(1), z.maxLength(MAX_EVENTS_PER_BATCH)),
-});
+// The batch schemas serve the endpoint only. Built in a function marked free of
+// side effects, so bundlers drop them (and the length checks) from the widget.
+/* @__NO_SIDE_EFFECTS__ */
+function batch<T extends z.core.$ZodLooseShape>(extra: T) {
+  return z.object({ ...extra, events: z.array(z.unknown()).check(z.minLength(1), z.maxLength(MAX_EVENTS_PER_BATCH)) });
+}
+
+export const EventBatch = batch({});
 
 /** The `sendBeacon` form: `text/plain` JSON with the token in the body, since beacons carry no headers. */
-export const BeaconBatch = z.object({
-  token: z.string().check(z.minLength(1)),
-  events: z.array(z.unknown()).check(z.minLength(1), z.maxLength(MAX_EVENTS_PER_BATCH)),
-});
+export const BeaconBatch = batch({ token: text(1, '') });

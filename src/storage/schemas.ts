@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import { Command, ErrorCode, LearnerState } from '../protocol/api.js';
-import { InviteCode, IsoTime, LearnerId, Uuid } from '../protocol/codes.js';
+import { InviteCode, IsoTime, LearnerId, Uuid, integer, text } from '../protocol/codes.js';
 import { ClientEvent } from '../protocol/events.js';
 
 /**
@@ -9,7 +9,7 @@ import { ClientEvent } from '../protocol/events.js';
  * versions are migrated and unreadable ones set aside.
  */
 
-const SchemaVersion = z.number().check(z.int(), z.gte(1));
+const SchemaVersion = integer(1);
 
 /** A command the learner asked for that the endpoint has not answered yet. */
 export const StoredPendingCommand = z.object({ id: Uuid, command: Command, requestedAt: IsoTime });
@@ -38,7 +38,7 @@ export const LearnerRecord = z.object({
 export type LearnerRecord = z.infer<typeof LearnerRecord>;
 
 /** Which learner this browser last saw signed in (no token: tokens are secrets). */
-export const LastLearner = z.object({ iss: z.string().check(z.minLength(1)), sub: LearnerId });
+export const LastLearner = z.object({ iss: text(1, ''), sub: LearnerId });
 export type LastLearner = z.infer<typeof LastLearner>;
 
 /** What this browser keeps for an endpoint and course whoever is signed in. */
