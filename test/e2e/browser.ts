@@ -1,19 +1,8 @@
-/** Shared set-up of the end-to-end tests: Debian's Chromium, the real server as a child process. */
+/** Shared steps of the end-to-end tests. */
 import { createServer } from 'node:net';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 
-export const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
-
-export function launchChromium(): Promise<Browser> {
-  return chromium.launch({ executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
-}
+export { launchChromium } from '../helpers/chromium.js';
 
 /** Page errors and console errors of every page opened with `openPage`; a test asserts it stays empty. */
 export class PageProblems {
