@@ -85,10 +85,27 @@ function sendText(res: ServerResponse, status: number, text: string, type = 'tex
   res.end(text);
 }
 
-/** A same-site path to go back to, never another site (no open redirect). */
+const SAME_SITE = 'http://same-site.invalid';
+
+/**
+ * A same-site path to go back to, never another site (no open redirect).
+ * Checking the raw text is not enough: browsers drop tabs and newlines from a
+ * URL and read "\\" as "/", so "/\t/evil.example" leads to //evil.example. The
+ * target is therefore resolved with the browsers' own URL parser, and only
+ * its path, query and fragment are kept, unless that path itself starts
+ * with "//" ("/.//evil.example" resolves to the path "//evil.example").
+ */
 function safeReturn(url: URL): string {
   const target = url.searchParams.get('return');
-  return target && target.startsWith('/') && !target.startsWith('//') && !target.startsWith('/\\') ? target : '/';
+  if (!target) return '/';
+  let resolved: URL;
+  try {
+    resolved = new URL(target, `${SAME_SITE}/`);
+  } catch {
+    return '/';
+  }
+  if (resolved.origin !== SAME_SITE || resolved.pathname.startsWith('//')) return '/';
+  return `${resolved.pathname}${resolved.search}${resolved.hash}`;
 }
 
 function escapeHtml(text: string): string {
@@ -205,7 +222,10 @@ export function createDemoRoutes(options: { config: ServerConfig; now?: () => Da
     }
 
     if (path.startsWith('/dist/')) return serveFile(res, root, 'dist', path.slice('/dist/'.length));
-    if (path.startsWith('/demo/') && path !== '/demo/index.html') return serveFile(res, root, 'demo', path.slice('/demo/'.length));
+    // Under the page's CSP too: "/demo//index.html" reaches the course page by another path.
+    if (path.startsWith('/demo/') && path !== '/demo/index.html') {
+      return serveFile(res, root, 'demo', path.slice('/demo/'.length), { 'Content-Security-Policy': DEMO_CSP });
+    }
     return false;
   };
 }

@@ -11,7 +11,10 @@ import { ROUTES, type Method } from './routes/route-table.js';
 import { openSqliteStore } from './store/sqlite-store.js';
 import type { Store } from './store/store.js';
 
-/** Serves a non-API path (the demo pages); resolves false when it does not know the path. */
+/**
+ * Serves a non-API path (the demo pages); resolves false when it does not know
+ * the path. It gets no request body: any is drained and dropped (within a bound).
+ */
 export type FallbackHandler = (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<boolean>;
 
 export interface ServerOptions {
@@ -58,6 +61,16 @@ function sendReply(res: ServerResponse, reply: Reply): void {
   }
 }
 
+/**
+ * Sends a route's answer. A body the route did not read (a GET carrying one)
+ * is drained within a bound first: left alone, Node would drain it after the
+ * answer however long it is, keeping the connection busy for ever.
+ */
+function answer(req: IncomingMessage, res: ServerResponse, reply: Reply): void {
+  if (!req.complete) discardRest(req);
+  sendReply(res, reply);
+}
+
 function findRoute(pathname: string): { methods: (typeof ROUTES)[number]['methods']; params: Record<string, string> } | null {
   for (const route of ROUTES) {
     const match = route.pattern.exec(pathname);
@@ -102,7 +115,7 @@ export function createServer(options: ServerOptions): TandemServer {
       if (!route) throw new ApiError('not_found', `There is no ${url.pathname} route.`);
       if (req.method === 'OPTIONS') {
         setPreflightHeaders(res);
-        sendReply(res, { status: 204 });
+        answer(req, res, { status: 204 });
         return;
       }
       const handler = route.methods[req.method as Method];
@@ -121,7 +134,7 @@ export function createServer(options: ServerOptions): TandemServer {
         authenticate: () => verifyToken(bearerToken(req.headers.authorization), tokenPolicy, now().getTime()),
         verify: (token) => verifyToken(token, tokenPolicy, now().getTime()),
       };
-      sendReply(res, await handler(ctx, deps));
+      answer(req, res, await handler(ctx, deps));
     } catch (err) {
       if (res.headersSent) {
         res.destroy();
@@ -164,6 +177,8 @@ export function createServer(options: ServerOptions): TandemServer {
       return;
     }
     try {
+      // The demo pages read no body: one sent anyway is drained, within a bound.
+      discardRest(req);
       if (options.fallback && (await options.fallback(req, res, url))) return;
       res.setHeader('Cache-Control', 'no-store');
       sendJson(res, 404, { error: { code: 'not_found', message: `There is no ${url.pathname} page.`, path: '' } });

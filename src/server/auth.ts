@@ -58,8 +58,9 @@ function decodeJson(segment: string): unknown {
 /**
  * Verifies a token and returns its claims, or throws 401 token_invalid
  * (malformed, not HS256, bad signature, wrong issuer or audience, missing
- * claims) or token_expired. The algorithm is fixed: the header's `alg` is
- * checked, never trusted to choose ("none" and RS/HS confusion fail here).
+ * claims, an email as `sub`, `nbf` or `iat` in the future) or token_expired.
+ * The algorithm is fixed: the header's `alg` is checked, never trusted to
+ * choose ("none" and RS/HS confusion fail here).
  */
 export function verifyToken(token: string, policy: TokenPolicy, nowMs: number): TokenClaims {
   const parts = token.split('.');
@@ -81,12 +82,22 @@ export function verifyToken(token: string, policy: TokenPolicy, nowMs: number): 
   const claims = parseWith(TokenClaims, decodeJson(payloadPart));
   if (!claims.ok) throw new ApiError('token_invalid', `The token claim ${claims.path} is invalid: ${claims.message}`);
   const c = claims.data;
+  // `sub` is written into every event: it must be the platform's pseudonymous
+  // id, and an email there would put personal data in the events table.
+  if (c.sub.includes('@')) {
+    throw new ApiError('token_invalid', "The token's sub must be the platform's pseudonymous learner id, not an email.");
+  }
   if (c.iss !== policy.issuer) throw new ApiError('token_invalid', 'The token was issued by another issuer.');
   const audiences = Array.isArray(c.aud) ? c.aud : [c.aud];
   if (!audiences.includes(policy.audience)) throw new ApiError('token_invalid', 'The token is meant for another audience.');
   const nowSeconds = nowMs / 1000;
   if (c.nbf !== undefined && c.nbf > nowSeconds + CLOCK_SKEW_SECONDS) {
     throw new ApiError('token_invalid', 'The token is not valid yet.');
+  }
+  // A token issued in the future comes from a platform whose clock is wrong
+  // (or from someone minting tokens): its lifetime cannot be trusted either.
+  if (c.iat !== undefined && c.iat > nowSeconds + CLOCK_SKEW_SECONDS) {
+    throw new ApiError('token_invalid', 'The token was issued in the future; check the platform clock.');
   }
   if (c.exp + CLOCK_SKEW_SECONDS <= nowSeconds) throw new ApiError('token_expired', 'The token has expired.');
   return c;

@@ -27,8 +27,16 @@ function mediaType(req: IncomingMessage): BodyKind | null {
   return null;
 }
 
-/** Reads data still arriving after a refusal without keeping it, and cuts off a client that will not stop. */
+const discarding = new WeakSet<IncomingMessage>();
+
+/**
+ * Reads data still arriving after a refusal, or after an answer that did not
+ * need the body, without keeping it, and cuts off a client that will not stop.
+ * Safe to call twice on one request (the limit counts from the first call).
+ */
 export function discardRest(req: IncomingMessage): void {
+  if (discarding.has(req)) return;
+  discarding.add(req);
   let dropped = 0;
   req.removeAllListeners('data');
   req.on('data', (chunk: Buffer) => {

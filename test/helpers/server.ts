@@ -153,6 +153,8 @@ export interface StartOptions {
   afterCommit?: (commandId: string) => Promise<void>;
   fallback?: FallbackHandler;
   shutdownGraceMs?: number;
+  /** Receives the server's log lines (silent by default). */
+  log?: (line: string) => void;
 }
 
 /** Starts an in-process server on port 0. */
@@ -166,6 +168,7 @@ export async function startTestServer(options: StartOptions = {}): Promise<TestS
     ...(options.afterCommit ? { afterCommit: options.afterCommit } : {}),
     ...(options.fallback ? { fallback: options.fallback } : {}),
     ...(options.shutdownGraceMs !== undefined ? { shutdownGraceMs: options.shutdownGraceMs } : {}),
+    ...(options.log ? { log: options.log } : {}),
   });
   const url = await app.listen(0, '127.0.0.1');
   const server: TestServer = {

@@ -33,6 +33,13 @@ describe('demo routes', () => {
     assert.equal(page.headers.get('content-security-policy'), DEMO_CSP);
     assert.equal(page.headers.get('x-content-type-options'), 'nosniff');
     assert.match(page.text, /<tandem-/);
+    // The same file by another spelling of its path is no way around the policy.
+    for (const path of ['/index.html', '/demo//index.html', '/demo/%2e/index.html', '/demo/./index.html']) {
+      const other = await server.request(path);
+      if (other.status === 200 && /^text\/html/.test(other.headers.get('content-type') ?? '')) {
+        assert.equal(other.headers.get('content-security-policy'), DEMO_CSP, path);
+      }
+    }
   });
 
   it('signs in with ?as=, answers that learner’s 15-minute token, and 204 once signed out', async () => {
@@ -78,6 +85,29 @@ describe('demo routes', () => {
       assert.equal(offsite.headers.get('location'), '/', `no open redirect to ${evil}`);
       const enroll = await server.request(`/demo/enroll?return=${encodeURIComponent(evil)}`);
       assert.doesNotMatch(enroll.text, /evil/);
+    }
+  });
+
+  it('refuses return paths browsers would read as another site (stripped tab or newline, backslash, dot segments)', async () => {
+    // A browser removes tabs and newlines from a URL and reads "\\" as "/": "/\t/evil" is "//evil".
+    const cases: { given: string; location: string }[] = [
+      { given: '/\t/evil.example', location: '/' },
+      { given: '/\n/evil.example', location: '/' },
+      { given: '/\t\\evil.example', location: '/' },
+      { given: '\\\\evil.example', location: '/' },
+      { given: '/.//evil.example', location: '/' },
+      { given: '/%2e//evil.example', location: '/' },
+      { given: 'javascript:alert(1)', location: '/' },
+      { given: '/lesson?part=2#video', location: '/lesson?part=2#video' },
+      { given: '/a/../lesson', location: '/lesson' },
+    ];
+    for (const { given, location } of cases) {
+      const signIn = await server.request(`/?as=bob&return=${encodeURIComponent(given)}`);
+      assert.equal(signIn.status, 303, JSON.stringify(given));
+      assert.equal(signIn.headers.get('location'), location, JSON.stringify(given));
+      assert.equal(new URL(signIn.headers.get('location')!, server.url).origin, server.url, 'stays on this site');
+      const enroll = await server.request(`/demo/enroll?return=${encodeURIComponent(given)}`);
+      assert.doesNotMatch(enroll.text, /evil/, JSON.stringify(given));
     }
   });
 

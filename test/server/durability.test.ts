@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
+import { request as httpRequest } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { CommandResponse, LearnerState } from '../../src/protocol/api.js';
@@ -65,6 +66,37 @@ describe('durability', () => {
       assert.equal(answer.status, 200, 'the request in flight still gets its answer');
       await closing;
       await assert.rejects(server.app.store.transaction(async () => undefined), /closed/);
+    } finally {
+      await server.dispose();
+    }
+  });
+
+  it('shuts down gracefully also for a request whose body is still arriving', async () => {
+    const server = await startTestServer();
+    try {
+      const body = JSON.stringify({ id: randomUUID(), course: TEST_COURSE, command: createInviteCommand() });
+      const half = Math.floor(body.length / 2);
+      const answered = new Promise<{ status: number; text: string }>((resolve, reject) => {
+        const req = httpRequest(`${server.url}/v1/commands`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)), authorization: `Bearer ${server.token('alice')}` },
+        });
+        req.on('response', (res) => {
+          let text = '';
+          res.on('data', (d: Buffer) => (text += d.toString()));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+        });
+        req.on('error', reject);
+        req.write(body.slice(0, half));
+        // The rest comes after the server began to close.
+        setTimeout(() => req.end(body.slice(half)), 150);
+      });
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const closing = server.close();
+      const answer = await answered;
+      assert.equal(answer.status, 200, `answered from a store still open: ${answer.text}`);
+      await closing;
+      assert.equal(countRows(server.dataDir, 'commands'), 1, 'the command was stored');
     } finally {
       await server.dispose();
     }

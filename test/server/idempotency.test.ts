@@ -56,6 +56,42 @@ describe('command ids are idempotency keys', () => {
     assert.equal(stranger.json.error.code, 'id_conflict');
   });
 
+  it('replays the original result after the state moved on, changing nothing', async () => {
+    const createId = randomUUID();
+    const created = CommandResponse.parse((await server.command('david', createInviteCommand(), createId)).json);
+    const acceptId = randomUUID();
+    const accepted = CommandResponse.parse((await server.command('emma', { type: 'invite.accept', code: created.result.code }, acceptId)).json);
+    const group = accepted.result.group!;
+    assert.equal((await server.command('emma', { type: 'group.leave', group })).status, 200, 'the group of two dissolves');
+    const rows = () => ['events', 'invites', 'groups', 'memberships', 'commands'].map((t) => countRows(server.dataDir, t as 'events'));
+    const before = rows();
+
+    // Accepted, then dissolved: both commands replay as first answered.
+    const createAgain = CommandResponse.parse((await server.command('david', createInviteCommand(), createId)).json);
+    assert.deepEqual(createAgain.result, created.result, 'the same invite and code');
+    assert.deepEqual(createAgain.events, created.events);
+    assert.equal(createAgain.state.invites.find((i) => i.id === created.result.invite)?.status, 'accepted', 'beside the state of now');
+    const acceptAgain = await server.command('emma', { type: 'invite.accept', code: created.result.code }, acceptId);
+    assert.equal(acceptAgain.status, 200, 'not invite_used: it is the same acceptance');
+    const replayed = CommandResponse.parse(acceptAgain.json);
+    assert.deepEqual(replayed.result, accepted.result);
+    assert.deepEqual(replayed.events, accepted.events);
+    assert.deepEqual(replayed.state.groups, [], 'emma is not put back into the dissolved group');
+    assert.deepEqual(rows(), before, 'nothing written');
+  });
+
+  it('answers id_conflict for a command id replayed in another course, never the other course’s result', async () => {
+    const id = randomUUID();
+    assert.equal((await server.command('alice', createInviteCommand(), id)).status, 200);
+    const elsewhere = await server.request('/v1/commands', {
+      token: server.token('alice', { course: 'another-course' }),
+      body: { id, course: 'another-course', command: createInviteCommand() },
+    });
+    assert.equal(elsewhere.status, 409, elsewhere.text);
+    assert.equal(elsewhere.json.error.code, 'id_conflict');
+    assert.equal(elsewhere.json.result, undefined);
+  });
+
   it('judges a refused command again on retry (refusals are not stored)', async () => {
     const trio = await startTestServer({
       config: { courses: { [TEST_COURSE]: { groupSize: 2, objects: ['discuss'], modalities: ['email'], inviteLifetimeDays: 3 } } },

@@ -222,7 +222,7 @@ function createTx(db: Database.Database): StoreTx {
       'INSERT INTO memberships (group_id, learner, relationship, joined_at) VALUES (?, ?, ?, ?)',
     ),
     endMembership: db.prepare(
-      'UPDATE memberships SET left_at = ? WHERE group_id = ? AND learner = ? AND left_at IS NULL',
+      'UPDATE memberships SET left_at = ?, note = NULL WHERE group_id = ? AND learner = ? AND left_at IS NULL',
     ),
     setNote: db.prepare('UPDATE memberships SET note = ? WHERE group_id = ? AND learner = ? AND left_at IS NULL'),
     getEvent: db.prepare('SELECT * FROM events WHERE id = ?'),

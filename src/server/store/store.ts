@@ -118,6 +118,10 @@ export interface StoreTx {
   listGroupsOf(course: string, learner: string): Promise<GroupRecord[]>;
   activeMembers(group: string): Promise<MemberRecord[]>;
   addMember(group: string, member: { learner: string; relationship: Relationship; joinedAt: string }): Promise<void>;
+  /**
+   * Ends an active membership and erases its contact note: the note is
+   * personal data shown only to fellow members, and there are none any more.
+   */
   endMembership(group: string, learner: string, now: string): Promise<void>;
   setNote(group: string, learner: string, note: string | null): Promise<void>;
 
