@@ -7,7 +7,7 @@ export { TandemConfigElement } from './elements/tandem-config.js';
 export { TandemInvite } from './elements/tandem-invite.js';
 export { TandemJoin } from './elements/tandem-join.js';
 export { TandemGroups } from './elements/tandem-groups.js';
-export { TandemDomEvent, TandemErrorEvent, TandemConfigChangeEvent, type TandemErrorDetail } from './elements/events.js';
+export { fire, CONFIG_CHANGE, type TandemErrorDetail } from './elements/events.js';
 export { define } from './elements/define.js';
 export { resolveLocale, format, type Locale, type MessageId } from './i18n/translate.js';
 export { TandemConfig, CONFIG_ATTRIBUTES } from './protocol/config.js';

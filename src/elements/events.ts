@@ -7,35 +7,23 @@ export interface TandemErrorDetail {
   message: string;
 }
 
+/** Dispatched on `document` by `<tandem-config>` when it appears, changes or goes. */
+export const CONFIG_CHANGE = 'tandem-config-change';
+
 /**
- * A Tandem event as a DOM event: `invite.created` becomes
- * `tandem-invite-created`. It bubbles out of shadow roots so a host page can
+ * Dispatches a Tandem event as a DOM event on `target`: `invite.created`
+ * becomes `tandem-invite-created` with the event as detail; a `TandemErrorDetail`
+ * becomes `tandem-error`. It bubbles out of shadow roots so a host page can
  * listen on `document` without any endpoint.
  */
-export class TandemDomEvent<T extends ServerEvent | ClientFact = ServerEvent | ClientFact> extends CustomEvent<T> {
-  constructor(event: T) {
-    super(`tandem-${event.type.replace(/\./g, '-')}`, { detail: event, bubbles: true, composed: true });
-  }
-}
-
-/** A command or a tracked fact failed. */
-export class TandemErrorEvent extends CustomEvent<TandemErrorDetail> {
-  constructor(detail: TandemErrorDetail) {
-    super('tandem-error', { detail, bubbles: true, composed: true });
-  }
-}
-
-/** Dispatched on `document` by `<tandem-config>` when it appears, changes or goes. */
-export class TandemConfigChangeEvent extends Event {
-  static readonly type = 'tandem-config-change';
-  constructor() {
-    super(TandemConfigChangeEvent.type);
-  }
+export function fire(target: EventTarget, detail: ServerEvent | ClientFact | TandemErrorDetail): void {
+  target.dispatchEvent(
+    new CustomEvent('tandem-' + ('type' in detail ? detail.type.replace(/\./g, '-') : 'error'), { detail, bubbles: true, composed: true }),
+  );
 }
 
 declare global {
   interface DocumentEventMap {
-    'tandem-config-change': TandemConfigChangeEvent;
-    'tandem-error': TandemErrorEvent;
+    'tandem-error': CustomEvent<TandemErrorDetail>;
   }
 }

@@ -1,6 +1,6 @@
 import { CONFIG_ATTRIBUTES } from '../protocol/config.js';
 import { define } from './define.js';
-import { TandemConfigChangeEvent } from './events.js';
+import { CONFIG_CHANGE } from './events.js';
 
 /**
  * Holds the page's Tandem configuration in its attributes and renders
@@ -9,6 +9,7 @@ import { TandemConfigChangeEvent } from './events.js';
  * changed or removed, so its place in the page and the order of loading do
  * not matter.
  *
+ * @tagname tandem-config
  * @attr endpoint - The endpoint's base URL (absolute, or relative to the page).
  * @attr course - The course id.
  * @attr course-title - The course's name as learners know it.
@@ -17,25 +18,23 @@ import { TandemConfigChangeEvent } from './events.js';
  * @attr enroll-url - Where visitors sign in or enroll.
  * @attr lang - The language of the widget (`en`, `fr`); else the page's.
  * @attr messages - JSON object overriding messages: `{"id": "text"}` or `{"fr": {"id": "text"}}`.
+ * @fires tandem-config-change - On `document`, when it is added, changed or removed.
  */
 export class TandemConfigElement extends HTMLElement {
-  static observedAttributes = [...CONFIG_ATTRIBUTES];
+  static observedAttributes = CONFIG_ATTRIBUTES;
 
   connectedCallback(): void {
     this.hidden = true;
-    this.#notify();
+    this.attributeChangedCallback();
   }
 
   disconnectedCallback(): void {
-    this.#notify();
+    this.attributeChangedCallback();
   }
 
+  // Coming, going and changing are the same news for the elements: re-read the configuration.
   attributeChangedCallback(): void {
-    if (this.isConnected) this.#notify();
-  }
-
-  #notify(): void {
-    document.dispatchEvent(new TandemConfigChangeEvent());
+    document.dispatchEvent(new Event(CONFIG_CHANGE));
   }
 }
 

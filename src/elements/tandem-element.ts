@@ -1,84 +1,167 @@
-import { LitElement, html, nothing, type TemplateResult } from 'lit';
-import { property, state } from 'lit/decorators.js';
-import { Command, type CommandType } from '../protocol/api.js';
+import { LitElement, html, type PropertyDeclarations, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { CONFIG_ATTRIBUTES, type TandemConfig } from '../protocol/config.js';
+import type { Command } from '../protocol/api.js';
 import type { ClientFact, CommandOutcome, SessionSnapshot, TandemSessionApi } from '../transport/session-types.js';
-import type { MessageId, Params } from '../i18n/translate.js';
-import { SessionController } from './session-controller.js';
-import { TandemDomEvent, TandemErrorEvent } from './events.js';
-import { baseStyles } from './styles.js';
+import { getSession } from '../transport/session.js';
+import { format, loadCatalogue, resolveLocale, withOverrides, type Catalogue, type Locale, type MessageId, type Messages, type Params } from '../i18n/translate.js';
+import { parseConfig, readRawConfig, type ConfigProblem } from './config-resolver.js';
+import { CONFIG_CHANGE, fire } from './events.js';
+import { styles } from './styles.js';
+
+type View = TemplateResult | typeof nothing;
 
 /**
- * What the learner elements share: configuration and session through a
- * controller, the configuration-error view, the offline and memory-only
- * notices, the status and error lines, and sending commands and facts with
- * their DOM events. Subclasses render their own content.
+ * What the learner elements share. It reads the configuration (a
+ * `<tandem-config>` overlaid with the element's own attributes, re-read when
+ * either changes), loads its language, binds the learner's session (the
+ * injected `session`, else the one `getSession` shares for that
+ * configuration), and renders the configuration error, the offline and
+ * memory-only notices, the status and error lines around the subclass's
+ * `content()`. It also sends commands and facts with their DOM events.
  */
 export abstract class TandemElement extends LitElement {
-  static override styles = baseStyles;
-
-  protected readonly ctx = new SessionController(this);
-
-  /** True while a command of this element waits for the endpoint's answer. */
-  @state() protected busy = false;
-  /** The last outcome, for the polite status line. */
-  @state() protected status = '';
-  /** The last failure, for the alert line. */
-  @state() protected error = '';
+  static override styles = styles;
+  static override properties: PropertyDeclarations = {
+    session: { attribute: false },
+    busy: { state: true },
+    status: { state: true },
+    error: { state: true },
+    confirming: { state: true },
+  };
 
   /** A session to use instead of the one the page's configuration gives (tests, host applications). */
-  @property({ attribute: false }) session?: TandemSessionApi | undefined;
+  declare session?: TandemSessionApi | undefined;
+  // Fields start undefined where that reads as false, empty or none: no initializers to ship.
+  /** True while a command of this element waits for the endpoint's answer. */
+  protected busy?: boolean;
+  /** The last outcome, for the polite status line. */
+  protected status?: string;
+  /** The last failure, for the alert line. */
+  protected error?: string;
+  /** The item (invite, group) whose cancel or leave button waits for "Yes". */
+  protected confirming?: string | null;
+  /** The valid configuration, or null while `problems` says what is wrong (both set on connection). */
+  protected config!: TandemConfig | null;
+  protected problems!: ConfigProblem[];
+  /** False until the language's messages are here: there is no text to show before. */
+  protected ready?: boolean;
+  /** The session this element is bound to: the injected one, else the page's shared one. */
+  protected bound?: TandemSessionApi | null;
 
-  /** Sends a command; dispatches the events the endpoint wrote, or `tandem-error`. */
-  protected async run(command: Command): Promise<CommandOutcome> {
-    const session = this.ctx.session;
-    const parsed = Command.safeParse(command);
-    let outcome: CommandOutcome;
-    if (!session || !parsed.success) {
-      outcome = { ok: false, code: 'bad_request', message: parsed.error?.message ?? 'no session', path: '' };
-    } else {
-      this.busy = true;
-      this.error = '';
-      this.status = '';
-      try {
-        outcome = await session.send(parsed.data);
-      } catch (error) {
-        outcome = { ok: false, code: 'network', message: String(error), path: '' };
-      }
-      this.busy = false;
+  #unsubscribe?: (() => void) | undefined;
+  #messages!: Messages;
+  #locale?: Locale;
+  #logged = new Set<string>();
+  readonly #resolve = (): void => {
+    // Re-reading is cheap and idempotent: the session is shared per configuration, the catalogue cached, problems logged once.
+    const result = parseConfig(readRawConfig(this), document.baseURI);
+    this.config = result.ok ? result.config : null;
+    this.problems = result.ok ? [] : result.problems;
+    for (const { attribute, kind } of this.problems) {
+      const line = `Tandem <${this.localName}>: ${attribute} ${kind}`;
+      if (!this.#logged.has(line)) console.error(line);
+      this.#logged.add(line);
     }
-    if (outcome.ok) for (const event of outcome.events) this.dispatchEvent(new TandemDomEvent(event));
-    else this.fail(outcome.code, outcome.message);
-    return outcome;
+    const locale = (this.#locale = resolveLocale(result.ok ? result.config.lang : result.lang, document.documentElement.lang, navigator.language));
+    const apply = (catalogue: Catalogue): void => {
+      if (this.#locale != locale) return;
+      this.#messages = withOverrides(catalogue, this.config?.messages, locale);
+      this.ready = true;
+      this.requestUpdate();
+    };
+    const catalogue = loadCatalogue(locale);
+    if (catalogue instanceof Promise) {
+      this.ready = false;
+      // The chunk could not load (offline before it was cached): English is better than nothing, ids better than a blank.
+      void catalogue.catch(() => loadCatalogue('en')).then(apply, () => apply({} as Catalogue));
+    } else apply(catalogue);
+    this.#bind(true);
+  };
+
+  // The configuration attributes are observed beside Lit's own, so an element re-reads its configuration when one changes.
+  static override get observedAttributes(): string[] {
+    return [...super.observedAttributes, ...CONFIG_ATTRIBUTES];
   }
 
-  /** Queues a client-side fact and dispatches it on the element. */
-  protected async track(fact: ClientFact): Promise<void> {
-    this.dispatchEvent(new TandemDomEvent(fact));
+  override attributeChangedCallback(name: string, old: string | null, value: string | null): void {
+    super.attributeChangedCallback(name, old, value);
+    if (this.isConnected) this.#resolve();
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    document.addEventListener(CONFIG_CHANGE, this.#resolve);
+    this.#resolve();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    document.removeEventListener(CONFIG_CHANGE, this.#resolve);
+    this.#bind(false);
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    // An injected session replaces the shared one as soon as it is set, and gives way to it when unset.
+    if (changed.has('session') && this.isConnected) this.#bind(true);
+  }
+
+  /** Subscribes to the session the configuration calls for (if `on`), unless it is the one already bound. */
+  #bind(on: boolean): void {
+    let next: TandemSessionApi | null = null;
     try {
-      await this.ctx.session?.track(fact);
+      if (on && this.config) next = this.session ?? getSession(this.config);
     } catch (error) {
-      this.dispatchEvent(new TandemErrorEvent({ code: 'storage_unavailable', message: String(error) }));
+      console.error('Tandem: the session could not start', error);
     }
+    if (next == this.bound) return;
+    this.#unsubscribe?.();
+    this.bound = next;
+    this.#unsubscribe = next?.subscribe(() => this.requestUpdate());
+    this.requestUpdate();
   }
 
-  /** Shows a translated error and reports it as `tandem-error`. */
-  protected fail(code: string, message: string): void {
-    this.error = this.t(`error.${code}` as MessageId);
-    this.dispatchEvent(new TandemErrorEvent({ code, message }));
+  protected get snapshot(): SessionSnapshot | undefined {
+    return this.bound?.snapshot();
   }
 
-  protected t(id: MessageId, params?: Params): string {
-    return this.ctx.t(id, params);
-  }
-
-  /** Whether a command of `type` (matching `test`) waits in the session's queue. */
-  protected isPending(type: CommandType, test: (command: Command) => boolean = () => true): boolean {
-    return this.ctx.snapshot?.pending.some((p) => p.command.type === type && test(p.command)) ?? false;
-  }
+  /** The message `id` in the element's language, with the course's overrides (an arrow, so views can destructure it). */
+  protected t = (id: MessageId, params?: Params): string => format(this.#messages, id, params);
 
   /** Labels of typology codes, joined for reading. */
   protected labels(prefix: 'relationship' | 'object' | 'modality', codes: readonly string[]): string {
     return codes.map((code) => this.t(`${prefix}.${code}` as MessageId)).join(', ');
+  }
+
+  /** Sends a command; dispatches the events the endpoint wrote, or shows the error and fires `tandem-error`. */
+  protected async run(command: Command): Promise<CommandOutcome> {
+    this.busy = true;
+    this.error = this.status = '';
+    let outcome: CommandOutcome;
+    try {
+      outcome = await this.bound!.send(command);
+    } catch (error) {
+      outcome = { ok: false, code: 'network', message: String(error), path: '' };
+    }
+    this.busy = false;
+    if (outcome.ok) for (const event of outcome.events) fire(this, event);
+    else {
+      this.error = this.t(`error.${outcome.code}`);
+      fire(this, { code: outcome.code, message: outcome.message });
+    }
+    return outcome;
+  }
+
+  /** Queues a client-side fact and dispatches it on the element. */
+  protected track(fact: ClientFact): Promise<unknown> | undefined {
+    fire(this, fact);
+    return this.bound
+      ?.track(fact)
+      .catch((error: unknown) => fire(this, { code: 'storage_unavailable', message: String(error) }));
+  }
+
+  /** Whether a command of `type` about `id` (an invite or group) waits in the session's queue. */
+  protected pending(type: Command['type'], id: string): boolean {
+    return !!this.snapshot?.pending.some(({ command }) => command.type == type && Object.values(command).includes(id));
   }
 
   /** Moves focus into the shadow root once the next render is done (after a view change). */
@@ -87,38 +170,66 @@ export abstract class TandemElement extends LitElement {
     this.renderRoot.querySelector<HTMLElement>(selector)?.focus();
   }
 
-  protected override render(): TemplateResult | typeof nothing {
-    const { problems, ready, session, snapshot } = this.ctx;
-    if (!ready) return this.renderPlaceholder();
-    if (problems.length > 0) {
-      return html`<div part="error" role="alert" class="card error">
-        <p><strong>${this.t('config.title')}</strong></p>
-        <ul>${problems.map((p) => html`<li>${this.ctx.describe(p)}</li>`)}</ul>
-      </div>`;
-    }
-    if (!session && this.ctx.config) {
-      return html`<p part="error" role="alert" class="card error">${this.t('error.internal')}</p>`;
-    }
-    if (!snapshot) return this.renderPlaceholder();
-    const content = this.renderContent(snapshot);
-    if (content === nothing) return nothing;
-    const status = this.busy ? this.t(snapshot.offline ? 'common.waiting' : 'common.sending') : this.status;
-    // The session's own problem shows until this element has one of its own; being offline has its banner.
-    const problem = snapshot.problem && snapshot.problem.code !== 'network' ? this.t(`error.${snapshot.problem.code}`) : '';
-    return html`<section part="panel" class="card">
-      ${snapshot.offline ? html`<p part="banner" class="banner">${this.t('common.offline')}</p>` : nothing}
-      ${content}
-      ${snapshot.memoryOnly ? html`<p part="notice" class="muted">${this.t('common.memory-only')}</p>` : nothing}
-      <p part="status" class="line" role="status" aria-live="polite">${status}</p>
-      <p part="error" class="line error" role="alert">${this.error || problem}</p>
-    </section>`;
+  /** The button-like link to `enroll-url`, if the course has one. */
+  protected enroll(label: MessageId, onclick?: (event: Event) => void): TemplateResult | undefined {
+    const href = this.config?.['enroll-url'];
+    return href ? html`<a part=button href=${href} @click=${onclick}>${this.t(label)}</a>` : undefined;
   }
 
-  protected renderPlaceholder(): TemplateResult {
-    // Before the language's messages arrive there is no text to show; the box keeps its height either way.
-    return html`<div part="panel" class="card placeholder" aria-busy="true"><p class="muted">${this.ctx.ready ? this.t('common.loading') : ''}</p></div>`;
+  /** For signed-out visitors the prompt and enroll link; a loading line until the state is known; else undefined. */
+  protected gate({ status, state }: SessionSnapshot, prompt: MessageId): TemplateResult | undefined {
+    const { t } = this;
+    return status == 'signed-out'
+      ? html`<p>${t(prompt)}</p>${this.enroll('common.enroll')}`
+      : state
+        ? undefined
+        : html`<p class="placeholder muted">${t('common.loading')}</p>`;
+  }
+
+  /** What and how, as a definition list. */
+  protected whatHow({ objects, modalities }: { objects: readonly string[]; modalities: readonly string[] }): TemplateResult {
+    const { t } = this;
+    return html`<dl><dt>${t('common.what')}</dt><dd>${this.labels('object', objects)}</dd><dt>${t('common.how')}</dt><dd>${this.labels('modality', modalities)}</dd></dl>`;
+  }
+
+  /** A button that asks `question` first and calls `yes` only on "Yes"; focus moves to "Yes". */
+  protected confirmable(id: string, label: MessageId, question: MessageId, yes: () => unknown): TemplateResult {
+    const { t } = this;
+    const no = (): void => void (this.confirming = null);
+    return this.confirming == id
+      ? html`<div role=group aria-labelledby="confirm"><p id=confirm>${t(question)}</p><div class=row><button part=button type=button class=yes @click=${() => {
+          no();
+          yes();
+        }}>${t('common.yes')}</button><button part=button type=button class=alt @click=${no}>${t('common.no')}</button></div></div>`
+      : html`<button part=button type=button class=alt ?disabled=${this.busy} @click=${() => {
+          this.confirming = id;
+          void this.focusAfterRender('.yes');
+        }}>${t(label)}</button>`;
+  }
+
+  protected override render(): View {
+    const { t } = this;
+    const snapshot = this.snapshot;
+    if (!this.ready) return html`<div part=panel class=placeholder aria-busy="true"></div>`;
+    if (this.problems.length) {
+      return html`<div part=error role=alert class=error><p><strong>${t('config.title')}</strong></p>${this.problems.map(
+        ({ attribute, kind }) =>
+          html`<p>${t(`config.${kind}`, { attribute, expected: t(`expect.${/url|endpoint/.test(attribute) ? 'url' : attribute}` as MessageId) })}</p>`,
+      )}</div>`;
+    }
+    if (!snapshot) return html`<p part=error role=alert class=error>${t('error.internal')}</p>`;
+    const content = this.content(snapshot);
+    const problem = snapshot.problem?.code;
+    // The session's own problem shows until this element has one of its own; being offline has its banner.
+    return content == nothing
+      ? nothing
+      : html`<section part=panel>${snapshot.offline ? html`<p part=banner>${t('common.offline')}</p>` : ''}${content}${
+          snapshot.memoryOnly ? html`<p part=notice class=muted>${t('common.memory-only')}</p>` : ''
+        }<p part=status role=status>${this.busy ? t(snapshot.offline ? 'common.waiting' : 'common.sending') : this.status}</p><p part=error class=error role=alert>${
+          this.error || (problem && problem != 'network' ? t(`error.${problem}`) : '')
+        }</p></section>`;
   }
 
   /** The element's own view of a snapshot, or `nothing` to render nothing at all. */
-  protected abstract renderContent(snapshot: SessionSnapshot): TemplateResult | typeof nothing;
+  protected abstract content(snapshot: SessionSnapshot): View;
 }

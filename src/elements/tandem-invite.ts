@@ -1,16 +1,23 @@
-import { html, nothing, type TemplateResult } from 'lit';
-import { state } from 'lit/decorators.js';
+import { html, type PropertyDeclarations, nothing, type TemplateResult } from 'lit';
 import { PCHM_RELATIONSHIPS } from '../core/typology.js';
-import { buildInviteLink, stripInviteFragment } from '../core/invite-code.js';
+import { buildInviteLink } from '../core/invite-code.js';
 import { groupHasRoom } from '../core/group-rules.js';
-import type { Group, LearnerState, OwnInvite } from '../protocol/api.js';
+import type { Command, Group, LearnerState } from '../protocol/api.js';
 import type { SessionSnapshot } from '../transport/session-types.js';
 import type { MessageId } from '../i18n/translate.js';
 import { define } from './define.js';
 import { TandemElement } from './tandem-element.js';
 
-type Field = 'relationship' | 'objects' | 'modalities';
-const NEED: Record<Field, MessageId> = { relationship: 'invite.need-who', objects: 'invite.need-what', modalities: 'invite.need-how' };
+/** The form's fields: name, the word in its message ids (`invite.who`, `invite.need-who`), the prefix of its labels. */
+const FIELDS = [
+  ['relationship', 'who', 'relationship'],
+  ['objects', 'what', 'object'],
+  ['modalities', 'how', 'modality'],
+] as const;
+type Field = (typeof FIELDS)[number][0];
+
+/** The course page's own URL carrying `code` (any invite it was opened with is replaced). */
+const inviteLink = (code: string): string => buildInviteLink(location.href, code);
 
 /**
  * Lets a signed-in learner invite someone they know (family, friend,
@@ -19,6 +26,7 @@ const NEED: Record<Field, MessageId> = { relationship: 'invite.need-who', object
  * to invite more people into a group that has room. Configured by
  * `<tandem-config>` or by the same attributes on the element itself.
  *
+ * @tagname tandem-invite
  * @fires tandem-invite-created - The endpoint created an invite (detail: the event).
  * @fires tandem-invite-cancelled - The endpoint cancelled an invite.
  * @fires tandem-invite-link-shared - The learner copied, shared or emailed a link (detail: the fact).
@@ -38,228 +46,143 @@ const NEED: Record<Field, MessageId> = { relationship: 'invite.need-who', object
  * @cssprop --tandem-accent - Buttons and choices (default: #1a5fb4).
  * @cssprop --tandem-on-accent - Text on the accent (default: #fff).
  * @cssprop --tandem-surface - Background of the box (default: #fff).
- * @cssprop --tandem-border-color - Borders (default: #c4c7cc).
+ * @cssprop --tandem-border-color - Borders (default: #c4c7cc; fields #767676).
  * @cssprop --tandem-radius - Corner radius (default: 0.5rem).
  * @cssprop --tandem-spacing - Inner spacing (default: 1rem).
  * @cssprop --tandem-focus-color - Keyboard focus outline (default: #e66100).
+ * @cssprop --tandem-muted-color - Secondary text (default: #555).
  * @cssprop --tandem-error-color - Error text (default: #b3261e).
+ * @cssprop --tandem-notice-surface - Background of the offline notice (default: #fff3cd).
+ * @cssprop --tandem-notice-color - Text of the offline notice (default: #3d2e00).
  */
 export class TandemInvite extends TandemElement {
+  static override properties: PropertyDeclarations = { invalid: { state: true }, group: { state: true }, made: { state: true } };
+
   /** Fields left empty at the last submit. */
-  @state() private invalid: Field[] = [];
-  /** The group being invited into, or null for a new tandem. */
-  @state() private group: Group | null = null;
+  private invalid?: Field[];
+  /** The group being invited into, if any (else a new tandem). */
+  private group?: Group | null;
   /** The invite link just made. */
-  @state() private ready: { invite: string; url: string } | null = null;
-  /** The invite whose cancellation waits for confirmation. */
-  @state() private confirming: string | null = null;
+  private made?: { invite: string; url: string } | null;
 
   async #submit(event: SubmitEvent): Promise<void> {
+    const { t } = this;
     event.preventDefault();
     const data = new FormData(event.target as HTMLFormElement);
     const group = this.group;
-    const choice = {
-      relationship: data.getAll('relationship') as string[],
-      objects: group ? group.objects : (data.getAll('objects') as string[]),
-      modalities: group ? group.modalities : (data.getAll('modalities') as string[]),
-    };
-    this.invalid = (Object.keys(choice) as Field[]).filter((field) => choice[field].length === 0);
-    if (this.invalid.length > 0) {
-      void this.focusAfterRender('[data-invalid] input');
-      return;
-    }
-    const outcome = await this.run({
-      type: 'invite.create',
-      relationship: choice.relationship[0] as OwnInvite['relationship'],
-      objects: choice.objects as OwnInvite['objects'],
-      modalities: choice.modalities as OwnInvite['modalities'],
-      ...(group ? { group: group.id } : {}),
-    });
-    if (outcome.ok && outcome.result.code && outcome.result.invite) {
-      this.ready = { invite: outcome.result.invite, url: this.#link(outcome.result.code) };
+    // Inviting into a group: what and how are the group's.
+    const chosen = FIELDS.map(([field]) => (group && field != 'relationship' ? group[field] : data.getAll(field)) as string[]);
+    this.invalid = FIELDS.filter((_, i) => !chosen[i]!.length).map(([field]) => field);
+    if (this.invalid.length) return void this.focusAfterRender('[data-invalid] input');
+    const [[relationship], objects, modalities] = chosen as [string[], string[], string[]];
+    // The session validates the command against the protocol before anything is sent.
+    const outcome = await this.run({ type: 'invite.create', relationship, objects, modalities, ...(group && { group: group.id }) } as Command);
+    if (outcome.ok && outcome.result.code) {
+      this.made = { invite: outcome.result.invite!, url: inviteLink(outcome.result.code) };
       this.group = null;
-      this.status = this.t('invite.ready');
+      this.status = t('invite.ready');
       void this.focusAfterRender('#link');
     }
   }
 
-  /** The course page's own URL (without any invite it was opened with) carrying `code`. */
-  #link(code: string): string {
-    const page = new URL(location.href);
-    page.hash = stripInviteFragment(page.hash);
-    return buildInviteLink(page.href, code);
-  }
-
   async #copy(invite: string, url: string): Promise<void> {
+    const { t } = this;
     try {
       await navigator.clipboard.writeText(url);
-      this.status = this.t('invite.copied');
+      this.status = t('invite.copied');
       await this.track({ type: 'invite.link-shared', invite, channel: 'copy' });
     } catch {
-      this.status = this.t('invite.copy-failed');
+      this.status = t('invite.copy-failed');
       this.renderRoot.querySelector<HTMLInputElement>('#link')?.select();
     }
   }
 
-  async #share(invite: string, url: string): Promise<void> {
-    try {
-      await navigator.share({ title: this.#mail().subject, url });
-      await this.track({ type: 'invite.link-shared', invite, channel: 'share' });
-    } catch {
-      // Closing the share sheet rejects too: nothing was shared, nothing to say.
-    }
-  }
-
-  #mail(url = ''): { subject: string; body: string } {
-    const course = this.ctx.config?.['course-title'] ?? this.ctx.config?.course ?? '';
-    return { subject: this.t('invite.mail-subject', { course }), body: this.t('invite.mail-body', { course, link: url }) };
-  }
-
-  async #cancel(invite: string): Promise<void> {
-    this.confirming = null;
-    const outcome = await this.run({ type: 'invite.cancel', invite });
-    if (outcome.ok) this.status = this.t('invite.cancelled');
-  }
-
-  #startGroupInvite(group: Group): void {
+  /** Back to the form, for a new tandem or (with `group`) to invite into that group. */
+  #start(group: Group | null): void {
     this.group = group;
-    this.ready = null;
+    this.made = null;
     this.invalid = [];
-    void this.focusAfterRender('input[name="relationship"]');
+    void this.focusAfterRender('form input');
   }
 
-  #again(): void {
-    this.ready = null;
-    this.group = null;
-    void this.focusAfterRender('input[name="relationship"]');
+  protected override content(snapshot: SessionSnapshot): TemplateResult {
+    return html`<h2>${this.t('invite.title')}</h2>${this.gate(snapshot, 'invite.signed-out') ?? this.#main(snapshot.state!)}`;
   }
 
-  protected override renderContent(snapshot: SessionSnapshot): TemplateResult {
-    const { status, state: learner } = snapshot;
-    if (status === 'signed-out') {
-      const enroll = this.ctx.config?.['enroll-url'];
-      return html`<h2>${this.t('invite.title')}</h2>
-        <p>${this.t('invite.signed-out')}</p>
-        ${enroll ? html`<a part="button" class="button" href=${enroll}>${this.t('common.enroll')}</a>` : nothing}`;
-    }
-    if (!learner) return html`<div class="placeholder"><p class="muted">${this.t('common.loading')}</p></div>`;
-    return html`<h2>${this.t('invite.title')}</h2>
-      ${this.ready ? this.#renderReady(this.ready) : this.#renderForm(learner)} ${this.#renderInvites(learner)}
-      ${this.#renderGroups(learner)}`;
-  }
-
-  #renderForm(learner: LearnerState): TemplateResult {
-    const group = this.group;
-    const fieldset = (field: Field, legend: MessageId, type: string, codes: readonly string[], prefix: 'relationship' | 'object' | 'modality') => {
-      const invalid = this.invalid.includes(field);
-      return html`<fieldset ?data-invalid=${invalid} aria-describedby=${invalid ? `${field}-error` : nothing}>
-        <legend>${this.t(legend)}</legend>
-        ${codes.map(
-          (code) =>
-            html`<label class="choice"><input type=${type} name=${field} value=${code} />${this.t(`${prefix}.${code}` as MessageId)}</label>`,
-        )}
-        ${invalid ? html`<p id="${field}-error" class="error">${this.t(NEED[field])}</p>` : nothing}
-      </fieldset>`;
-    };
-    return html`<form part="form" novalidate @submit=${this.#submit}>
-      ${group ? html`<p>${this.t('invite.group', { names: this.#others(group, learner) })}</p>` : nothing}
-      ${fieldset('relationship', 'invite.who', 'radio', PCHM_RELATIONSHIPS, 'relationship')}
-      ${group
-        ? html`<dl>
-            <dt>${this.t('common.what')}</dt><dd>${this.labels('object', group.objects)}</dd>
-            <dt>${this.t('common.how')}</dt><dd>${this.labels('modality', group.modalities)}</dd>
-          </dl>`
-        : html`${fieldset('objects', 'invite.what', 'checkbox', learner.settings.objects, 'object')}
-          ${fieldset('modalities', 'invite.how', 'checkbox', learner.settings.modalities, 'modality')}`}
-      <button part="button" type="submit" ?disabled=${this.busy}>${this.t('invite.create')}</button>
-    </form>`;
-  }
-
-  #renderReady({ invite, url }: { invite: string; url: string }): TemplateResult {
-    const mail = this.#mail(url);
-    return html`<p>${this.t('invite.ready')}</p>
-      <label for="link">${this.t('invite.link')}</label>
-      <input id="link" part="link" type="url" readonly .value=${url} @focus=${(e: Event) => (e.target as HTMLInputElement).select()} />
-      <div class="actions">
-        <button part="button" @click=${() => this.#copy(invite, url)}>${this.t('invite.copy')}</button>
-        ${'share' in navigator
-          ? html`<button part="button" @click=${() => this.#share(invite, url)}>${this.t('invite.share')}</button>`
-          : nothing}
-        <a
-          part="button"
-          class="button"
-          href="mailto:?subject=${encodeURIComponent(mail.subject)}&body=${encodeURIComponent(mail.body)}"
-          @click=${() => this.track({ type: 'invite.link-shared', invite, channel: 'email' })}
-          >${this.t('invite.email')}</a
-        >
-        <button part="button" class="secondary" @click=${this.#again}>${this.t('invite.again')}</button>
-      </div>`;
-  }
-
-  #renderInvites(learner: LearnerState): TemplateResult | typeof nothing {
-    if (learner.invites.length === 0) return nothing;
-    return html`<h3>${this.t('invite.list')}</h3>
-      <ul class="list">
-        ${learner.invites.map((invite) => {
-          const pending = this.isPending('invite.cancel', (c) => c.type === 'invite.cancel' && c.invite === invite.id);
-          return html`<li part="invite">
-            <p>
-              <strong>${this.t(`relationship.${invite.relationship}`)}</strong> · ${this.labels('object', invite.objects)} ·
-              ${this.labels('modality', invite.modalities)}
-            </p>
-            <p class="muted">
-              ${this.t(`status.${invite.status}`, { name: invite.answeredBy ?? '' })}${pending ? ` · ${this.t('common.pending')}` : ''}
-            </p>
-            ${invite.status === 'pending' && !pending ? this.#renderCancel(invite) : nothing}
-          </li>`;
-        })}
-      </ul>`;
-  }
-
-  #renderCancel(invite: OwnInvite): TemplateResult {
-    if (this.confirming === invite.id) {
-      return html`<div role="group" aria-labelledby="confirm-${invite.id}">
-        <p id="confirm-${invite.id}">${this.t('invite.confirm-cancel')}</p>
-        <div class="actions">
-          <button part="button" data-confirm @click=${() => this.#cancel(invite.id)}>${this.t('common.yes')}</button>
-          <button part="button" class="secondary" @click=${() => (this.confirming = null)}>${this.t('common.no')}</button>
-        </div>
-      </div>`;
-    }
-    return html`<div class="actions">
-      <button part="button" class="secondary" @click=${() => this.#copy(invite.id, this.#link(invite.code))}>${this.t('invite.copy')}</button>
-      <button
-        part="button"
-        class="secondary"
-        ?disabled=${this.busy}
-        @click=${() => {
-          this.confirming = invite.id;
-          void this.focusAfterRender('[data-confirm]');
-        }}
-      >
-        ${this.t('invite.cancel')}
-      </button>
-    </div>`;
-  }
-
-  #renderGroups(learner: LearnerState): TemplateResult | typeof nothing {
+  #main(learner: LearnerState): TemplateResult {
+    const { t } = this;
+    const others = (group: Group): string =>
+      group.members
+        .filter((m) => m.id != learner.learner.id)
+        .map((m) => m.name)
+        .join(', ');
     const open = learner.groups.filter((g) => groupHasRoom({ members: g.members.map((m) => m.id), size: g.size }));
-    if (open.length === 0) return nothing;
-    return html`<ul class="list">
-      ${open.map(
-        (group) => html`<li part="group">
-          <p>${this.t('invite.group', { names: this.#others(group, learner) })}</p>
-          <button part="button" class="secondary" @click=${() => this.#startGroupInvite(group)}>${this.t('invite.to-group')}</button>
-        </li>`,
-      )}
-    </ul>`;
+    return html`${this.made ? this.#ready(this.made) : this.#form(learner, others)}${
+      learner.invites.length
+        ? html`<h3>${t('invite.list')}</h3><ul>${learner.invites.map((invite) => {
+            const waiting = this.pending('invite.cancel', invite.id);
+            return html`<li part=invite><p><strong>${t(`relationship.${invite.relationship}`)}</strong> · ${this.labels('object', invite.objects)} · ${this.labels(
+              'modality',
+              invite.modalities,
+            )}</p><p class=muted>${t(`status.${invite.status}`, { name: invite.answeredBy ?? '' })}${waiting ? ` · ${t('common.pending')}` : ''}</p>${
+              invite.status == 'pending' && !waiting
+                ? html`<div class=row><button part=button class=alt @click=${() => this.#copy(invite.id, inviteLink(invite.code))}>${t(
+                    'invite.copy',
+                  )}</button>${this.confirmable(invite.id, 'invite.cancel', 'invite.confirm-cancel', async () => {
+                    if ((await this.run({ type: 'invite.cancel', invite: invite.id })).ok) this.status = t('invite.cancelled');
+                  })}</div>`
+                : ''
+            }</li>`;
+          })}</ul>`
+        : ''
+    }${
+      open.length
+        ? html`<ul>${open.map(
+            (group) =>
+              html`<li part=group><p>${t('invite.group', { names: others(group) })}</p><button part=button class=alt @click=${() => this.#start(group)}>${t(
+                'invite.to-group',
+              )}</button></li>`,
+          )}</ul>`
+        : ''
+    }`;
   }
 
-  #others(group: Group, learner: LearnerState): string {
-    return group.members
-      .filter((m) => m.id !== learner.learner.id)
-      .map((m) => m.name)
-      .join(', ');
+  #form(learner: LearnerState, others: (group: Group) => string): TemplateResult {
+    const { t } = this;
+    const group = this.group;
+    const choices = (index: number, codes: readonly string[]): TemplateResult => {
+      const [field, word, prefix] = FIELDS[index]!;
+      const invalid = this.invalid?.includes(field);
+      return html`<fieldset ?data-invalid=${invalid} aria-describedby=${invalid ? `${field}-error` : nothing}><legend>${t(`invite.${word}`)}</legend>${codes.map(
+        (code) =>
+          html`<label><input type=${index ? 'checkbox' : 'radio'} name=${field} value=${code} />${t(`${prefix}.${code}` as MessageId)}</label>`,
+      )}${invalid ? html`<p id="${field}-error" class=error>${t(`invite.need-${word}`)}</p>` : ''}</fieldset>`;
+    };
+    return html`<form part=form novalidate @submit=${this.#submit}>${group ? html`<p>${t('invite.group', { names: others(group) })}</p>` : ''}${choices(
+      0,
+      PCHM_RELATIONSHIPS,
+    )}${group ? this.whatHow(group) : html`${choices(1, learner.settings.objects)}${choices(2, learner.settings.modalities)}`}<button part=button ?disabled=${
+      this.busy
+    }>${t('invite.create')}</button></form>`;
+  }
+
+  #ready({ invite, url }: { invite: string; url: string }): TemplateResult {
+    const { t } = this;
+    const course = this.config!['course-title'] ?? this.config!.course;
+    const subject = t('invite.mail-subject', { course });
+    const shared = (channel: 'share' | 'email') => () => this.track({ type: 'invite.link-shared', invite, channel });
+    return html`<label for=link>${t('invite.link')}</label><input id=link part=link type=url readonly .value=${url} @focus=${(
+      e: Event,
+    ) => (e.target as HTMLInputElement).select()} /><div class=row><button part=button @click=${() => this.#copy(invite, url)}>${t('invite.copy')}</button>${
+      'share' in navigator
+        ? // Closing the share sheet rejects too: nothing was shared, nothing to say.
+          html`<button part=button @click=${() => navigator.share({ title: subject, url }).then(shared('share'), () => {})}>${t('invite.share')}</button>`
+        : ''
+    }<a part=button href="mailto:?subject=${encodeURIComponent(subject)}&body=${encodeURIComponent(
+      t('invite.mail-body', { course, link: url }),
+    )}" @click=${shared('email')}>${t('invite.email')}</a><button part=button class=alt @click=${() => this.#start(null)}>${t(
+      'invite.again',
+    )}</button></div>`;
   }
 }
 

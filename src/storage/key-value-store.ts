@@ -1,12 +1,56 @@
+import { createStore, get, set, update } from 'idb-keyval';
+
 /**
- * The one storage interface the widget's data layer needs. Values are
+ * Where Tandem keeps its data: Tandem's own IndexedDB database (idb-keyval's
+ * default one is shared with any host page that uses idb-keyval too), or
+ * memory for this page when IndexedDB cannot be used.
+ */
+
+/**
+ * The one storage interface the data layer needs. Values are
  * structured-cloneable data; `update` is an atomic read-modify-write, so two
  * tabs changing the same learner's record never lose each other's writes.
  */
 export interface KeyValueStore {
   get(key: string): Promise<unknown>;
   set(key: string, value: unknown): Promise<void>;
-  del(key: string): Promise<void>;
   /** Replaces the value with `updater(old)` in one transaction (`old` is undefined when absent). */
   update(key: string, updater: (old: unknown) => unknown): Promise<void>;
+}
+
+export interface OpenedStore {
+  store: KeyValueStore;
+  /** True when IndexedDB could not be used: data lives for this page only. */
+  memoryOnly: boolean;
+  /** Why IndexedDB was not used, for logs. */
+  reason?: string;
+}
+
+export function createIdbStore(): KeyValueStore {
+  const db = createStore('tandem', 'kv');
+  return { get: (k) => get(k, db), set: (k, v) => set(k, v, db), update: (k, f) => update(k, f, db) };
+}
+
+/** Values are cloned in and out, as IndexedDB does, so a caller mutating what it read cannot change what is stored. */
+export function createMemoryStore(): KeyValueStore {
+  const values = new Map<string, unknown>();
+  const change = async (key: string, updater: (old: unknown) => unknown): Promise<void> =>
+    void values.set(key, structuredClone(updater(structuredClone(values.get(key)))));
+  return { get: async (k) => structuredClone(values.get(k)), set: (k, v) => change(k, () => v), update: change };
+}
+
+/**
+ * Opens Tandem's database, or falls back to memory. IndexedDB can be missing,
+ * throw on open, fail to open, never answer (some private modes), or fail on
+ * the first write: the probe writes once, so a store that cannot write is
+ * caught here rather than on the learner's first action.
+ */
+export async function openStore(timeoutMs = 3000): Promise<OpenedStore> {
+  const store = createIdbStore();
+  try {
+    await Promise.race([store.set('probe', 1), new Promise((_, reject) => setTimeout(reject, timeoutMs, `no answer in ${timeoutMs} ms`))]);
+    return { store, memoryOnly: false };
+  } catch (error) {
+    return { store: createMemoryStore(), memoryOnly: true, reason: `${error}` };
+  }
 }

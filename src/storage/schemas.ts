@@ -5,7 +5,7 @@ import { ClientEvent } from '../protocol/events.js';
 
 /**
  * What Tandem keeps in its own IndexedDB database. Every record carries the
- * `schema` version it was written with; see versioned-record.ts for how older
+ * `schema` version it was written with; see records.ts for how older
  * versions are migrated and unreadable ones set aside.
  */
 
@@ -24,7 +24,7 @@ export const SetAsideEvent = z.object({
 });
 export type SetAsideEvent = z.infer<typeof SetAsideEvent>;
 
-/** One learner's data for one course on one endpoint (the key says whose: see learner-data.ts). */
+/** One learner's data for one course on one endpoint (the key says whose: see records.ts). */
 export const LearnerRecord = z.object({
   schema: SchemaVersion,
   /** The learner's state as the endpoint last sent it. */
@@ -50,7 +50,3 @@ export const VisitorRecord = z.object({
   lastLearner: z.nullable(LastLearner),
 });
 export type VisitorRecord = z.infer<typeof VisitorRecord>;
-
-/** Data that could not be read, kept under its own key so nothing is lost. */
-export const AsideEntry = z.object({ at: IsoTime, reason: z.string(), value: z.unknown() });
-export type AsideEntry = z.infer<typeof AsideEntry>;

@@ -1,105 +1,99 @@
 import { DEFAULT_BACKOFF, backoffDelay, type BackoffPolicy } from '../core/backoff.js';
-import type { TokenClaims } from '../core/token-claims.js';
+import { isExpired, type TokenClaims } from '../core/token-claims.js';
 import { Command, type LearnerState } from '../protocol/api.js';
 import { InviteCode } from '../protocol/codes.js';
 import type { TandemConfig } from '../protocol/config.js';
 import { ClientEvent } from '../protocol/events.js';
-import { LearnerData, VisitorData, learnerRecordKey } from '../storage/learner-data.js';
-import { createMemoryStore } from '../storage/memory-store.js';
-import { openStore, type OpenedStore } from '../storage/open-store.js';
-import type { StorageReport } from '../storage/versioned-record.js';
-import { createApiClient, type ApiClient, type ApiFailure } from './api-client.js';
-import { Outbox, type PageLifecycle } from './outbox.js';
-import type {
-  ClientFact,
-  CommandOutcome,
-  PendingCommand,
-  SessionProblem,
-  SessionSnapshot,
-  TandemSessionApi,
-} from './session-types.js';
-import { browserTimers, type Timers } from './timers.js';
+import { openStore, type OpenedStore } from '../storage/key-value-store.js';
+import { acknowledge, enqueue, learnerData, learnerRecordKey, setAside, visitorData, type RecordSlot, type StorageReport } from '../storage/records.js';
+import type { LearnerRecord } from '../storage/schemas.js';
+import { createApiClient, type ApiFailure, type ApiResult } from './api-client.js';
+import type { CommandOutcome, PendingCommand, SessionProblem, SessionSnapshot, TandemSessionApi } from './session-types.js';
 import type { TokenProviderRegistry } from './token-provider-registry.js';
-import { createTokenSource, type TokenResult, type TokenSource } from './token-source.js';
+import { createTokenSource, type TokenResult } from './token-source.js';
 
 /**
  * One learner's connection to the endpoint for one course, as elements see
  * it: status, cached then fresh state, commands that wait visibly while
- * offline, and the outbox. Every change produces a new snapshot object, so a
- * new `problem` object means a new report (elements turn it into a
- * `tandem-error` event).
+ * offline, and the persistent outbox of client events. Every change produces
+ * a new snapshot object, so a new `problem` object means a new report.
+ *
+ * Delivery is at-least-once without loss: a command or an event leaves
+ * storage only when the endpoint answered it (a refused event is set aside,
+ * counted and reported). Exactly-once is the endpoint's job: it stores an id
+ * once, so resending after a lost answer, from a beacon or from another tab
+ * is harmless. Network errors, 408, 429 and 5xx are retried with backoff
+ * (honouring Retry-After); a 401 refreshes the token once and resends.
  */
 
 export const POLL_MS = 30_000;
+/** Events per request; the endpoint accepts up to 100, smaller batches keep a beacon well under its quota. */
+export const OUTBOX_BATCH_SIZE = 50;
+
+/** Timers the session schedules on, injectable so tests can compress or record the schedule. */
+export interface Timers {
+  set(callback: () => void, ms: number): unknown;
+  clear(handle: unknown): void;
+}
+
+/** The page events the session listens to (online, visibilitychange, pagehide). */
+export interface PageLifecycle {
+  target: EventTarget;
+  visibility(): DocumentVisibilityState;
+}
 
 export interface SessionOptions {
   config: Pick<TandemConfig, 'endpoint' | 'course' | 'token' | 'token-url'>;
   /** Defaults to Tandem's IndexedDB database, or memory when it is unavailable. */
-  store?: OpenedStore | Promise<OpenedStore>;
+  store?: OpenedStore;
   fetch?: typeof fetch;
   now?: () => number;
   random?: () => number;
   uuid?: () => string;
   policy?: BackoffPolicy;
   timers?: Timers;
+  /** Web Locks, so one tab flushes a queue at a time; null when the browser has none. */
   locks?: LockManager | null;
-  /** Page events (online, visibilitychange, pagehide); null in tests that drive the session by hand. */
+  /** Null in tests that drive the session by hand. */
   page?: PageLifecycle | null;
   registry?: TokenProviderRegistry;
   sendBeacon?: (url: string, data: Blob) => boolean;
   pollMs?: number;
-  /** Given instead of building one from the config (tests). */
-  tokens?: TokenSource;
 }
 
 export interface TandemSession extends TandemSessionApi {
   /** Settles when the first look at the token and the cached state is done. */
   readonly ready: Promise<void>;
+  /** Sends what waits (commands, then events); resolves when this attempt ends. */
+  flush(): Promise<void>;
   dispose(): void;
 }
 
-type Waiter = (outcome: CommandOutcome) => void;
-
 interface Learner {
-  claims: Pick<TokenClaims, 'iss' | 'sub'>;
-  data: LearnerData;
-  outbox: Outbox;
+  key: string;
+  sub: string;
+  data: RecordSlot<LearnerRecord>;
+  /** The queue as last read, and the last token used for this learner, so page hide can beacon synchronously. */
+  queue: LearnerRecord['outbox'];
+  token?: TokenResult & { kind: 'token' };
 }
 
-function defaultPage(): PageLifecycle | null {
-  if (typeof window === 'undefined' || typeof document === 'undefined') return null;
-  return { target: window, visibility: () => document.visibilityState };
-}
-
-function isRetryable(failure: ApiFailure): boolean {
-  return failure.kind === 'network' || (failure.kind === 'http' && (failure.status === 429 || failure.status === 408 || failure.status >= 500));
-}
+const noop = (): void => {};
 
 export function createSession(options: SessionOptions): TandemSession {
-  const { endpoint, course } = options.config;
-  const now = options.now ?? Date.now;
-  const random = options.random ?? Math.random;
-  const uuid = options.uuid ?? (() => crypto.randomUUID());
-  const timers = options.timers ?? browserTimers;
-  const policy = options.policy ?? DEFAULT_BACKOFF;
-  const page = options.page === undefined ? defaultPage() : options.page;
-  const api: ApiClient = createApiClient({
-    endpoint,
-    now,
-    ...(options.fetch ? { fetch: options.fetch } : {}),
-    ...(options.sendBeacon ? { sendBeacon: options.sendBeacon } : {}),
-  });
-  const tokens =
-    options.tokens ??
-    createTokenSource({
-      endpoint,
-      course,
-      token: options.config.token,
-      tokenUrl: options.config['token-url'],
-      now,
-      ...(options.fetch ? { fetch: options.fetch } : {}),
-      ...(options.registry ? { registry: options.registry } : {}),
-    });
+  const {
+    config: { endpoint, course },
+    now = Date.now,
+    random = Math.random,
+    uuid = () => crypto.randomUUID(),
+    policy = DEFAULT_BACKOFF,
+    // Called unbound (never as `timers.set`), so the globals work as they are.
+    timers: { set: setTimer, clear: clearTimer } = { set: setTimeout, clear: clearTimeout },
+    locks = navigator.locks,
+    page = { target: window, visibility: () => document.visibilityState },
+  } = options;
+  const api = createApiClient(endpoint, options);
+  const tokens = createTokenSource(options.config, options);
 
   let snap: SessionSnapshot = {
     status: 'loading',
@@ -112,303 +106,259 @@ export function createSession(options: SessionOptions): TandemSession {
     problem: null,
   };
   const listeners = new Set<(s: SessionSnapshot) => void>();
-  const waiters = new Map<string, Waiter>();
-  let store: OpenedStore | null = null;
-  let visitor: VisitorData | null = null;
+  const waiters = new Map<string, (outcome: CommandOutcome) => void>();
+  let opened: OpenedStore | undefined;
+  let visitor: RecordSlot<{ invite: string | null; lastLearner: Pick<TokenClaims, 'iss' | 'sub'> | null }> | undefined;
   let learner: Learner | null = null;
   let disposed = false;
-  let commandAttempt = 0;
-  let commandTimer: unknown = null;
-  let pollTimer: unknown = null;
-  let pumping: Promise<void> | null = null;
-  let refreshing: Promise<void> | null = null;
-  let resolving: Promise<void> | null = null;
-  let resolveAgain = false;
+  let attempt = 0;
+  let retryTimer: unknown;
+  let pollTimer: unknown;
 
   function emit(patch: Partial<SessionSnapshot>): void {
     snap = { ...snap, ...patch };
-    for (const listener of [...listeners]) listener(snap);
+    listeners.forEach((listener) => listener(snap));
   }
 
-  function report(problem: SessionProblem, offline?: boolean): void {
-    emit({ problem, ...(offline !== undefined ? { offline } : {}) });
+  const report = (code: SessionProblem['code'], detail: string, offline = snap.offline): void => emit({ problem: { code, detail }, offline });
+  const onStorage = (r: StorageReport): void => report(r.code, r.detail);
+  /** The one mapping from a failed exchange to the snapshot: no HTTP status means offline. */
+  const failed = (r: ApiFailure): void => report(r.code, r.message, !r.status);
+  const answered = (): void => {
+    attempt = 0;
+    if (snap.offline || snap.problem) emit({ offline: false, problem: null });
+  };
+  const retryable = (r: ApiFailure): boolean => !r.status || r.status === 408 || r.status === 429 || r.status >= 500;
+
+  /** Runs `task` once at a time; a call during a run makes it run once more after, so nothing asked for is missed. */
+  function serial(task: () => Promise<unknown>): () => Promise<void> {
+    let running: Promise<void> | null = null;
+    let again = false;
+    return () => {
+      again = true;
+      // `.finally` runs after the assignment even when the loop finishes without awaiting;
+      // a `finally` inside the async body would run first and leave a settled promise behind.
+      return (running ??= (async () => {
+        while (again && !disposed) {
+          again = false;
+          await task();
+        }
+      })().finally(() => {
+        running = null;
+      }));
+    };
   }
 
-  const onStorage = (r: StorageReport): void => report({ code: r.code, detail: r.detail });
+  function retry(afterMs?: number): void {
+    clearTimer(retryTimer);
+    if (!disposed) retryTimer = setTimer(flush, afterMs ?? backoffDelay(attempt++, random(), policy));
+  }
 
   /** Keeps the newer of two states (a slow poll must not undo a command's answer). */
-  function newer(state: LearnerState): boolean {
-    return !snap.state || Date.parse(state.serverTime) >= Date.parse(snap.state.serverTime);
+  const newer = (state: LearnerState): boolean => !snap.state || Date.parse(state.serverTime) >= Date.parse(snap.state.serverTime);
+
+  function settleWaiter(id: string, outcome: CommandOutcome): void {
+    waiters.get(id)?.(outcome);
+    waiters.delete(id);
   }
 
-  async function storeState(target: Learner, state: LearnerState): Promise<void> {
-    if (learner !== target || !newer(state)) return;
-    emit({ state });
-    await target.data.saveState(state).catch(() => undefined);
+  /** Answers every waiting caller with `code`: the commands stay stored under their learner. */
+  function abandon(code: 'token_missing' | 'network', message: string): void {
+    for (const id of [...waiters.keys()]) settleWaiter(id, { ok: false, code, message, path: '' });
   }
 
   /* ------------------------------------------------------------ learner */
 
   async function becomeLearner(claims: Pick<TokenClaims, 'iss' | 'sub'> | null): Promise<void> {
-    const key = claims ? learnerRecordKey(endpoint, course, claims) : null;
-    if (learner && learner.data.key === key) return;
-    if (learner) {
-      learner.outbox.dispose();
-      // The commands stay stored under their learner; the page that asked hears they did not go with another's token.
-      for (const p of snap.pending) settleWaiter(p.id, { ok: false, code: 'token_missing', message: 'signed out before the endpoint answered', path: '' });
-    }
+    const key = claims && learnerRecordKey(endpoint, course, claims);
+    if (learner && learner.key === key) return;
+    // The page that asked hears its commands did not go with another's token.
+    abandon('token_missing', 'signed out');
     learner = null;
     emit({ state: null, pending: [], setAside: 0 });
-    if (!claims || !store) return;
-    const data = new LearnerData({ store: store.store, endpoint, course, claims, report: onStorage, now });
-    const next: Learner = {
-      claims,
-      data,
-      outbox: new Outbox({
-        data,
-        endpoint,
-        course,
-        claims,
-        api,
-        tokens,
-        policy,
-        random,
-        timers,
-        now,
-        page,
-        ...(options.locks !== undefined ? { locks: options.locks } : {}),
-        onSetAside: (r) =>
-          report({ code: r.code, detail: `${r.count} event${r.count === 1 ? '' : 's'} set aside: ${r.message}` }),
-        onStatus: (s) => {
-          if (s.problem) report(s.problem, !s.reachable);
-          else if (snap.offline) emit({ offline: false });
-        },
-        onQueue: (_queued, setAside) => {
-          if (learner === next && setAside !== snap.setAside) emit({ setAside });
-        },
-      }),
-    };
+    if (!key || !opened) return;
+    const next: Learner = { key, sub: claims!.sub, data: learnerData(opened.store, endpoint, course, claims!, onStorage), queue: [] };
     learner = next;
     // Cached state first, so a reload without network shows what the learner saw.
-    const record = await data.read().catch(() => null);
-    if (learner !== next || !record) return;
-    emit({ state: record.state, pending: record.pending, setAside: record.setAside.length });
+    const record = await next.data.read().catch(noop);
+    if (learner === next && record) {
+      next.queue = record.outbox;
+      emit({ state: record.state, pending: record.pending, setAside: record.setAside.length });
+    }
   }
 
   async function applyToken(result: TokenResult): Promise<void> {
+    const remember = (last: Pick<TokenClaims, 'iss' | 'sub'> | null) => visitor?.change((r) => ({ ...r, lastLearner: last && { iss: last.iss, sub: last.sub } })).catch(noop);
     if (result.kind === 'token') {
       await becomeLearner(result.claims);
       emit({ status: 'signed-in' });
-      await visitor?.rememberLearner(result.claims).catch(() => undefined);
+      await remember(result.claims);
       return;
     }
-    if (result.kind === 'unavailable' && result.network) {
-      // Offline: the platform cannot be asked who is signed in; show the last learner's cached state.
-      const last = visitor ? (await visitor.read().catch(() => null))?.lastLearner : null;
-      await becomeLearner(last ?? null);
-      emit({ status: last ? 'signed-in' : 'signed-out' });
-      report({ code: 'token_unavailable', detail: result.detail }, true);
-      return;
-    }
-    await becomeLearner(null);
-    emit({ status: 'signed-out' });
-    if (result.kind === 'unavailable') report({ code: 'token_unavailable', detail: result.detail });
-    else await visitor?.rememberLearner(null).catch(() => undefined);
+    // Offline, the platform cannot say who is signed in: show the last learner's cached state.
+    const last = result.kind === 'unavailable' && result.network ? (await visitor?.read().catch(noop))?.lastLearner : null;
+    await becomeLearner(last ?? null);
+    emit({ status: last ? 'signed-in' : 'signed-out' });
+    if (result.kind === 'unavailable') report('token_unavailable', result.detail, result.network || snap.offline);
+    else await remember(null);
   }
 
   /** Asks the token source who is signed in and switches to that learner's data. */
-  function resolveLearner(): Promise<void> {
-    if (resolving) {
-      // A sign-in or sign-out during a resolution: look once more when it ends.
-      resolveAgain = true;
-      return resolving;
+  const resolveLearner = serial(async () => applyToken(await tokens.current()));
+
+  /**
+   * Calls the endpoint with a token naming `target` (never one learner's data
+   * with another's token), refreshing it once on 401; null when there is no
+   * such token (the snapshot then says why).
+   */
+  async function authed<T>(target: Learner, call: (token: string) => Promise<ApiResult<T>>): Promise<ApiResult<T> | null> {
+    for (let refreshed = false; ; refreshed = true) {
+      const result = await tokens.current();
+      if (result.kind !== 'token' || learnerRecordKey(endpoint, course, result.claims) !== target.key) {
+        if (result.kind !== 'token' || learner === target) await applyToken(result);
+        if (snap.offline) retry();
+        return null;
+      }
+      target.token = result;
+      const answer = await call(result.token);
+      if (answer.ok || answer.status !== 401 || refreshed) return answer;
+      tokens.invalidate(result.token);
     }
-    resolving = (async () => {
-      try {
-        do {
-          resolveAgain = false;
-          await applyToken(await tokens.current());
-        } while (resolveAgain && !disposed);
-      } finally {
-        resolving = null;
-      }
-    })();
-    return resolving;
   }
 
-  /** A token for `target`, or null (after updating the snapshot) when there is none to use. */
-  async function tokenFor(target: Learner): Promise<string | null> {
-    const result = await tokens.current();
-    if (result.kind === 'token' && learnerRecordKey(endpoint, course, result.claims) === target.data.key) return result.token;
-    if (result.kind !== 'token' || learner === target) await applyToken(result);
-    return null;
-  }
+  /* ------------------------------------------------------------ delivery */
 
-  /* ------------------------------------------------------------ commands */
-
-  function settleWaiter(id: string, outcome: CommandOutcome): void {
-    const waiter = waiters.get(id);
-    waiters.delete(id);
-    waiter?.(outcome);
-  }
-
-  async function settle(target: Learner, pending: PendingCommand, outcome: CommandOutcome, state?: LearnerState): Promise<void> {
-    if (learner === target) emit({ pending: snap.pending.filter((p) => p.id !== pending.id) });
-    const keep = state && newer(state) ? state : undefined;
-    if (keep && learner === target) emit({ state: keep });
-    await target.data.settlePending(pending.id, keep).catch(() => undefined);
-    settleWaiter(pending.id, outcome);
-  }
-
-  function retryCommands(afterMs: number | undefined): void {
-    if (disposed) return;
-    const delay = afterMs ?? backoffDelay(commandAttempt, random(), policy);
-    commandAttempt++;
-    if (commandTimer !== null) timers.clear(commandTimer);
-    commandTimer = timers.set(() => {
-      commandTimer = null;
-      void pump();
-    }, delay);
-  }
-
-  /** Sends pending commands one at a time, oldest first, so their order is the learner's. */
-  function pump(): Promise<void> {
-    // `.finally` runs after the assignment even when drain() finishes without awaiting;
-    // a `finally` inside the async body would run first and leave a settled promise behind.
-    pumping ??= drain().finally(() => {
-      pumping = null;
-    });
-    return pumping;
-  }
-
-  async function drain(): Promise<void> {
-    let refreshedFor: string | null = null;
-    let changed = false;
-    while (!disposed && learner && snap.pending.length > 0) {
-      const target = learner;
-      const pending = snap.pending[0]!;
-      const token = await tokenFor(target);
-      if (!token) {
-        if (snap.offline) retryCommands(undefined);
-        break;
-      }
-      const result = await api.command({ id: pending.id, course, command: pending.command }, token);
-      if (result.ok) {
-        commandAttempt = 0;
-        emit({ offline: false, problem: null });
-        const { result: commandResult, events, state } = result.value;
-        await settle(target, pending, { ok: true, result: commandResult, events }, state);
-        continue;
-      }
-      if (isRetryable(result)) {
+  /** Commands first, one at a time and oldest first, so their order is the learner's; then the events. */
+  async function deliver(): Promise<void> {
+    const target = learner;
+    if (!target) return;
+    let refused = false;
+    let pending: PendingCommand | undefined;
+    while ((pending = snap.pending[0]) && learner === target && !disposed) {
+      const p = pending;
+      const answer = await authed(target, (token) => api.command({ id: p.id, course, command: p.command }, token));
+      if (!answer) return;
+      let outcome: CommandOutcome;
+      let state: LearnerState | undefined;
+      if (answer.ok) {
+        answered();
+        ({ state, ...outcome } = { ok: true, ...answer.value });
+      } else if (retryable(answer)) {
         // Kept pending (and visible in the snapshot) until the endpoint answers.
-        report(
-          result.kind === 'network' ? { code: 'network', detail: result.detail } : { code: result.kind === 'http' ? result.code : 'bad_reply', detail: 'retrying' },
-          result.kind === 'network',
-        );
-        retryCommands(result.kind === 'http' ? result.retryAfterMs : undefined);
-        break;
+        failed(answer);
+        return retry(answer.retryAfterMs);
+      } else {
+        // The endpoint answered: a typed refusal (group full, invite expired…) or an unreadable reply.
+        refused = true;
+        outcome = { ok: false, code: answer.code, message: answer.message, path: answer.path };
       }
-      if (result.kind === 'http' && result.status === 401 && refreshedFor !== token) {
-        tokens.invalidate(token);
-        refreshedFor = token;
-        continue;
-      }
-      // The endpoint answered: a typed refusal (group full, invite expired…) or an unreadable reply.
-      changed = true;
-      await settle(
-        target,
-        pending,
-        result.kind === 'http'
-          ? { ok: false, code: result.code, message: result.message, path: result.path }
-          : { ok: false, code: 'bad_reply', message: result.detail, path: '' },
-      );
+      const keep = state && newer(state) ? state : undefined;
+      if (learner === target) emit({ pending: snap.pending.filter((x) => x !== p), ...(keep && { state: keep }) });
+      await target.data.change((r) => ({ ...r, pending: r.pending.filter((x) => x.id !== p.id), state: keep ?? r.state })).catch(noop);
+      settleWaiter(p.id, outcome);
     }
     // A refusal often means the state moved on (someone else filled the group).
-    if (changed) void refresh();
+    if (refused) void refresh();
+    // One tab flushes a learner's queue at a time; another tab holding it is looked at again later.
+    await (locks
+      ? locks.request(`tandem-outbox:${target.key}`, { ifAvailable: true }, (lock) => (lock ? sendEvents(target) : retry()))
+      : sendEvents(target));
+  }
+
+  function show(target: Learner, record: LearnerRecord): LearnerRecord {
+    target.queue = record.outbox;
+    if (learner === target && record.setAside.length !== snap.setAside) emit({ setAside: record.setAside.length });
+    return record;
+  }
+
+  async function sendEvents(target: Learner): Promise<void> {
+    for (;;) {
+      const batch = show(target, await target.data.read()).outbox.slice(0, OUTBOX_BATCH_SIZE);
+      if (!batch.length || learner !== target || disposed) return;
+      const answer = await authed(target, (token) => api.events(batch, token));
+      if (!answer) return;
+      if (answer.ok) {
+        answered();
+        show(target, await target.data.change(acknowledge(batch)));
+        continue;
+      }
+      // An unreadable answer or a second 401 may not be final either: resend later, ids make it safe.
+      if (retryable(answer) || answer.code === 'bad_reply' || answer.status === 401) {
+        failed(answer);
+        return retry(answer.retryAfterMs);
+      }
+      // Refused: exactly the failing indices, or the whole batch when the endpoint named none.
+      const refused = answer.failures?.length
+        ? answer.failures.flatMap(({ index, code, message }) => (batch[index] ? [{ event: batch[index], code, message }] : []))
+        : batch.map((event) => ({ event, code: answer.code as LearnerRecord['setAside'][number]['code'], message: answer.message }));
+      show(target, await target.data.change(setAside(refused)));
+      report(refused[0]!.code, `${refused.length} set aside: ${refused[0]!.message}`);
+    }
+  }
+
+  const flush = serial(deliver);
+
+  /** The final flush on page hide: one beacon per batch, with the token last used for this learner. */
+  function beacon(): void {
+    const t = learner?.token;
+    const queue = learner?.queue ?? [];
+    if (!t || isExpired(t.claims, now(), 0)) return;
+    // Events stay stored: a beacon's delivery is unknown, and the endpoint dedupes the resend.
+    for (let i = 0; i < queue.length && api.beacon(queue.slice(i, i + OUTBOX_BATCH_SIZE), t.token); i += OUTBOX_BATCH_SIZE);
   }
 
   /* --------------------------------------------------------------- state */
 
-  async function fetchState(): Promise<void> {
-    let target = learner;
-    if (!target) {
-      await resolveLearner();
-      target = learner;
-      if (!target) return;
+  const refresh = serial(async () => {
+    if (!learner) await resolveLearner();
+    const target = learner;
+    const answer = target && (await authed(target, (token) => api.state(course, token)));
+    if (!answer) return;
+    if (!answer.ok) return failed(answer);
+    answered();
+    if (learner === target && newer(answer.value)) {
+      emit({ state: answer.value });
+      await target.data.change((r) => ({ ...r, state: answer.value })).catch(noop);
     }
-    for (let attempt = 0; attempt < 2; attempt++) {
-      const token = await tokenFor(target);
-      if (!token) return;
-      const result = await api.state(course, token);
-      if (result.ok) {
-        emit({ offline: false, problem: null });
-        await storeState(target, result.value);
-        return;
-      }
-      if (result.kind === 'network') return report({ code: 'network', detail: result.detail }, true);
-      if (result.kind === 'bad_reply') return report({ code: 'bad_reply', detail: result.detail }, false);
-      if (result.status === 401 && attempt === 0) {
-        tokens.invalidate(token);
-        continue;
-      }
-      return report({ code: result.code, detail: result.message }, false);
-    }
-  }
+  });
 
-  function refresh(): Promise<void> {
-    refreshing ??= fetchState().finally(() => {
-      refreshing = null;
-    });
-    return refreshing;
-  }
-
-  function schedulePoll(): void {
-    if (disposed) return;
-    if (pollTimer !== null) timers.clear(pollTimer);
-    pollTimer = timers.set(() => {
-      pollTimer = null;
+  function poll(): void {
+    pollTimer = setTimer(() => {
       // Hidden pages do not poll; becoming visible refreshes at once.
-      if (!page || page.visibility() === 'visible') void refresh();
-      schedulePoll();
+      if (page?.visibility() !== 'hidden') void refresh();
+      poll();
     }, options.pollMs ?? POLL_MS);
   }
 
   /** After being offline, or a sign-in: fresh state, then whatever waits. */
   async function catchUp(): Promise<void> {
     await refresh();
-    if (!learner) return;
-    commandAttempt = 0;
-    await Promise.all([pump(), learner.outbox.flush()]);
+    attempt = 0;
+    await flush();
   }
 
-  const onOnline = (): void => void catchUp();
-  const onVisibility = (): void => {
-    if (page?.visibility() === 'visible') void refresh();
+  const onPage = (event: Event): void => {
+    if (event.type === 'online') void catchUp();
+    else if (event.type === 'visibilitychange' && page?.visibility() === 'visible') void refresh();
+    else beacon();
   };
+  const PAGE_EVENTS = ['online', 'visibilitychange', 'pagehide'];
 
   /* ---------------------------------------------------------------- start */
 
   const ready = (async () => {
-    try {
-      store = await (options.store ?? openStore());
-    } catch (error) {
-      // openStore itself never rejects; an injected promise might.
-      store = { store: createMemoryStore(), memoryOnly: true, reason: String(error) };
-    }
-    emit({ memoryOnly: store.memoryOnly });
-    if (store.memoryOnly) report({ code: 'storage_unavailable', detail: store.reason ?? 'IndexedDB unavailable' });
-    visitor = new VisitorData({ store: store.store, endpoint, course, report: onStorage, now });
-    const kept = await visitor.read().catch(() => null);
-    emit({ keptInvite: kept?.invite ?? null });
+    opened = options.store ?? (await openStore());
+    emit({ memoryOnly: opened.memoryOnly });
+    if (opened.memoryOnly) report('storage_unavailable', opened.reason ?? '');
+    visitor = visitorData(opened.store, endpoint, course, onStorage);
+    emit({ keptInvite: (await visitor.read().catch(noop))?.invite ?? null });
     await resolveLearner();
   })();
 
   const unwatchTokens = tokens.onChange(() => void resolveLearner().then(catchUp));
-  page?.target.addEventListener('online', onOnline);
-  page?.target.addEventListener('visibilitychange', onVisibility);
+  for (const type of PAGE_EVENTS) page?.target.addEventListener(type, onPage);
   void ready.then(() => {
-    schedulePoll();
+    if (!disposed) poll();
     return catchUp();
   });
 
@@ -416,6 +366,8 @@ export function createSession(options: SessionOptions): TandemSession {
 
   return {
     ready,
+    flush,
+    refresh,
     snapshot: () => snap,
     subscribe(listener) {
       listeners.add(listener);
@@ -424,75 +376,52 @@ export function createSession(options: SessionOptions): TandemSession {
 
     async send(command) {
       const parsed = Command.safeParse(command);
-      if (!parsed.success) {
-        const issue = parsed.error.issues[0];
-        return { ok: false, code: 'bad_request', message: issue?.message ?? 'invalid command', path: `command.${issue?.path.join('.') ?? ''}` };
-      }
+      if (!parsed.success) return { ok: false, code: 'bad_request', message: parsed.error.message, path: 'command' };
       await ready;
       const target = learner;
-      if (!target || snap.status !== 'signed-in') {
-        return { ok: false, code: 'token_missing', message: 'not signed in', path: '' };
-      }
+      if (!target || snap.status !== 'signed-in') return { ok: false, code: 'token_missing', message: 'not signed in', path: '' };
       const pending: PendingCommand = { id: uuid(), command: parsed.data, requestedAt: new Date(now()).toISOString() };
       const outcome = new Promise<CommandOutcome>((resolve) => waiters.set(pending.id, resolve));
       emit({ pending: [...snap.pending, pending] });
       // Persisted before sending, so a reload or a crash cannot lose it; a failing store still lets it go out.
-      await target.data.addPending(pending).catch(() => undefined);
-      void pump();
+      await target.data.change((r) => ({ ...r, pending: [...r.pending, pending] })).catch(noop);
+      void flush();
       return outcome;
     },
 
     async track(fact) {
       await ready;
       const target = learner;
-      if (!target) {
-        report({ code: 'token_missing', detail: `${fact.type} not recorded: nobody is signed in` });
-        return;
+      const event = ClientEvent.safeParse({ ...fact, id: uuid(), v: 1, time: new Date(now()).toISOString(), course, learner: target?.sub });
+      if (!target || !event.success) {
+        return report(target ? 'bad_request' : 'token_missing', fact.type);
       }
-      const event = ClientEvent.safeParse({ ...fact, id: uuid(), v: 1, time: new Date(now()).toISOString(), course, learner: target.claims.sub });
-      if (!event.success) {
-        report({ code: 'bad_request', detail: `${fact.type} not recorded: ${event.error.issues[0]?.message ?? 'invalid'}` });
-        return;
-      }
-      await target.outbox.enqueue([event.data]).catch(() => undefined);
+      const record = await target.data.change(enqueue([event.data])).catch(noop);
+      if (record) show(target, record);
+      void flush();
     },
 
     async inviteDetails(code) {
-      const token = learner ? await tokens.current() : null;
-      const result = await api.inviteDetails(code, token?.kind === 'token' ? token.token : undefined);
-      if (result.ok) {
-        if (snap.offline) emit({ offline: false });
-        return { ok: true, details: result.value };
-      }
-      if (result.kind === 'network') {
-        emit({ offline: true });
-        return { ok: false, code: 'network', message: result.detail };
-      }
-      if (result.kind === 'bad_reply') return { ok: false, code: 'bad_reply', message: result.detail };
-      return { ok: false, code: result.code, message: result.message };
+      const answer = await api.inviteDetails(code);
+      if (answer.ok) answered();
+      else if (!answer.status) failed(answer);
+      return answer.ok ? { ok: true, details: answer.value } : answer;
     },
 
     async keepInvite(code) {
-      if (code !== null && !InviteCode.safeParse(code).success) {
-        report({ code: 'invite_not_found', detail: 'not an invite code' });
-        return;
-      }
+      if (code !== null && !InviteCode.safeParse(code).success) return report('invite_not_found', code);
       await ready;
       emit({ keptInvite: code });
-      await visitor?.keepInvite(code).catch(() => undefined);
+      await visitor?.change((r) => ({ ...r, invite: code })).catch(noop);
     },
-
-    refresh,
 
     dispose() {
       disposed = true;
       unwatchTokens();
-      page?.target.removeEventListener('online', onOnline);
-      page?.target.removeEventListener('visibilitychange', onVisibility);
-      if (commandTimer !== null) timers.clear(commandTimer);
-      if (pollTimer !== null) timers.clear(pollTimer);
-      learner?.outbox.dispose();
-      for (const id of [...waiters.keys()]) settleWaiter(id, { ok: false, code: 'network', message: 'session closed', path: '' });
+      for (const type of PAGE_EVENTS) page?.target.removeEventListener(type, onPage);
+      clearTimer(retryTimer);
+      clearTimer(pollTimer);
+      abandon('network', 'session closed');
       listeners.clear();
     },
   };
@@ -511,10 +440,7 @@ const sessions = new Map<string, TandemSession>();
 export function getSession(config: TandemConfig, options: Omit<SessionOptions, 'config'> = {}): TandemSession {
   const key = JSON.stringify([config.endpoint, config.course]);
   let session = sessions.get(key);
-  if (!session) {
-    session = createSession({ ...options, config });
-    sessions.set(key, session);
-  }
+  if (!session) sessions.set(key, (session = createSession({ ...options, config })));
   return session;
 }
 

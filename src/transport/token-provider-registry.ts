@@ -26,48 +26,34 @@ export interface TokenProviderRegistry {
   provider(): TokenProvider | null;
   set(provider: TokenProvider | null): void;
   /** Calls `listener` whenever the provider changes; returns the unsubscribe function. */
-  onChange(listener: () => void): () => void;
+  onChange(listener: () => void): () => unknown;
 }
 
 /** Marks a `window.Tandem` this code already installed, so loading the script twice keeps one registry. */
 const REGISTRY = Symbol.for('tandem.token-provider-registry');
 
-export function createTokenProviderRegistry(initial: TokenProvider | null = null): TokenProviderRegistry {
-  let current = initial;
+export function createTokenProviderRegistry(current: TokenProvider | null = null): TokenProviderRegistry {
   const listeners = new Set<() => void>();
   return {
     provider: () => current,
     set(provider) {
       current = typeof provider === 'function' ? provider : null;
-      for (const listener of [...listeners]) listener();
+      listeners.forEach((listener) => listener());
     },
-    onChange(listener) {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
+    onChange: (listener) => (listeners.add(listener), () => listeners.delete(listener)),
   };
 }
 
 /** Installs (once) `window.Tandem.setTokenProvider` and the `tokenProvider` property, keeping what a host set before. */
 export function installTokenProviderRegistry(target: { Tandem?: unknown } = globalThis as { Tandem?: unknown }): TokenProviderRegistry {
-  const existing = target.Tandem;
-  const host: Record<string | symbol, unknown> =
-    typeof existing === 'object' && existing !== null ? (existing as Record<string | symbol, unknown>) : {};
-  const installed = host[REGISTRY] as TokenProviderRegistry | undefined;
-  if (installed) return installed;
-
-  const early = host.tokenProvider;
-  const registry = createTokenProviderRegistry(typeof early === 'function' ? (early as TokenProvider) : null);
-  Object.defineProperty(host, REGISTRY, { value: registry });
-  Object.defineProperty(host, 'tokenProvider', {
-    configurable: true,
-    enumerable: true,
-    get: () => registry.provider(),
-    set: (fn: unknown) => registry.set(typeof fn === 'function' ? (fn as TokenProvider) : null),
-  });
-  Object.defineProperty(host, 'setTokenProvider', {
-    configurable: true,
-    value: (fn: TokenProvider | null) => registry.set(fn),
+  const host = (typeof target.Tandem === 'object' && target.Tandem) || {};
+  const own = host as { [REGISTRY]?: TokenProviderRegistry; tokenProvider?: unknown };
+  if (own[REGISTRY]) return own[REGISTRY];
+  const registry = createTokenProviderRegistry(typeof own.tokenProvider === 'function' ? (own.tokenProvider as TokenProvider) : null);
+  Object.defineProperties(host, {
+    [REGISTRY]: { value: registry },
+    tokenProvider: { configurable: true, enumerable: true, get: registry.provider, set: registry.set },
+    setTokenProvider: { configurable: true, value: registry.set },
   });
   target.Tandem = host;
   return registry;

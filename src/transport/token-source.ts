@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import type { TandemConfig } from '../protocol/config.js';
 import { isExpired, readTokenClaims, type TokenClaims } from '../core/token-claims.js';
 import { installTokenProviderRegistry, type TokenProviderRegistry, type TokenRequest } from './token-provider-registry.js';
 
@@ -25,29 +26,20 @@ export interface TokenSource {
   /** The endpoint answered 401 for `token`: the next `current()` fetches a new one. */
   invalidate(token: string): void;
   /** Calls `listener` when the provider changed (a sign-in or sign-out on the host page). */
-  onChange(listener: () => void): () => void;
-}
-
-export interface TokenSourceOptions {
-  endpoint: string;
-  course: string;
-  /** The `token` attribute. */
-  token?: string | undefined;
-  /** The `token-url` attribute. */
-  tokenUrl?: string | undefined;
-  fetch?: typeof fetch;
-  now?: () => number;
-  registry?: TokenProviderRegistry;
+  onChange(listener: () => void): () => unknown;
 }
 
 /** `{"token": "…"}` from a token URL; `{"token": null}` means signed out. */
 const TokenJson = z.object({ token: z.nullable(z.string()) });
 
-export function createTokenSource(options: TokenSourceOptions): TokenSource {
-  const registry = options.registry ?? installTokenProviderRegistry();
-  const now = options.now ?? Date.now;
-  const doFetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
-  let cached: { token: string; claims: TokenClaims } | null = null;
+const SIGNED_OUT: TokenResult = { kind: 'signed-out' };
+const unavailable = (network: boolean, detail: string): TokenResult => ({ kind: 'unavailable', network, detail });
+
+export function createTokenSource(
+  { endpoint, course, token: attribute, 'token-url': tokenUrl }: Pick<TandemConfig, 'endpoint' | 'course' | 'token' | 'token-url'>,
+  { fetch: doFetch = fetch, now = Date.now, registry = installTokenProviderRegistry() }: { fetch?: typeof fetch; now?: () => number; registry?: TokenProviderRegistry } = {},
+): TokenSource {
+  let cached: TokenResult | null = null;
   const rejected = new Set<string>();
   let inflight: Promise<TokenResult> | null = null;
   let reason: TokenRequest['reason'] = 'initial';
@@ -55,91 +47,76 @@ export function createTokenSource(options: TokenSourceOptions): TokenSource {
   let generation = 0;
 
   const accept = (token: string | null | undefined): TokenResult => {
-    if (!token) return { kind: 'signed-out' };
+    if (!token) return SIGNED_OUT;
     const claims = readTokenClaims(token);
-    if (!claims) return { kind: 'unavailable', network: false, detail: 'the token is not a readable JWT with sub and iss' };
-    if (isExpired(claims, now(), 0)) return { kind: 'unavailable', network: false, detail: 'the token has expired' };
-    return { kind: 'token', token, claims };
+    if (!claims) return unavailable(false, 'not a JWT');
+    return isExpired(claims, now(), 0) ? unavailable(false, 'expired') : { kind: 'token', token, claims };
   };
 
   async function fromUrl(url: string): Promise<TokenResult> {
-    let response: Response;
-    try {
-      response = await doFetch(url, { credentials: 'include', headers: { Accept: 'application/json, text/plain' } });
-    } catch (error) {
-      return { kind: 'unavailable', network: true, detail: `token-url: ${String(error)}` };
-    }
-    // 401/403: nobody (enrolled) is signed in on the platform: a normal state.
-    if (response.status === 204 || response.status === 401 || response.status === 403) return { kind: 'signed-out' };
-    if (!response.ok) return { kind: 'unavailable', network: false, detail: `token-url answered ${response.status}` };
     let body: string;
     try {
+      const response = await doFetch(url, { credentials: 'include', headers: { Accept: 'application/json, text/plain' } });
+      // 401/403: nobody (enrolled) is signed in on the platform: a normal state.
+      if ([204, 401, 403].includes(response.status)) return SIGNED_OUT;
+      if (!response.ok) return unavailable(false, `token-url ${response.status}`);
       body = (await response.text()).trim();
     } catch (error) {
-      return { kind: 'unavailable', network: true, detail: `token-url: ${String(error)}` };
+      return unavailable(true, String(error));
     }
-    if (!body.startsWith('{')) return accept(body);
-    let json: unknown;
+    let json: unknown = body;
     try {
       json = JSON.parse(body);
     } catch {
-      return { kind: 'unavailable', network: false, detail: 'token-url answered unreadable JSON' };
+      // Not JSON: the body is the token itself (or empty: signed out).
     }
+    if (typeof json === 'string') return accept(json);
     const parsed = TokenJson.safeParse(json);
-    return parsed.success ? accept(parsed.data.token) : { kind: 'unavailable', network: false, detail: 'token-url JSON has no token' };
+    return parsed.success ? accept(parsed.data.token) : unavailable(false, 'no token in JSON');
   }
 
   async function fetchToken(why: TokenRequest['reason']): Promise<TokenResult> {
     const provider = registry.provider();
     if (provider) {
       try {
-        return accept(await provider({ endpoint: options.endpoint, course: options.course, reason: why }));
+        return accept(await provider({ endpoint, course, reason: why }));
       } catch (error) {
-        return { kind: 'unavailable', network: false, detail: `token provider failed: ${String(error)}` };
+        return unavailable(false, String(error));
       }
     }
     // A static token cannot be refreshed: once rejected or expired, the URL (if any) takes over.
-    if (options.token && !rejected.has(options.token)) {
-      const result = accept(options.token);
-      if (result.kind === 'token' || !options.tokenUrl) return result;
+    if (attribute && !rejected.has(attribute)) {
+      const result = accept(attribute);
+      if (result.kind === 'token' || !tokenUrl) return result;
     }
-    if (options.tokenUrl) return fromUrl(options.tokenUrl);
-    return { kind: 'signed-out' };
+    return tokenUrl ? fromUrl(tokenUrl) : SIGNED_OUT;
   }
 
   const source: TokenSource = {
     current() {
-      if (cached && !rejected.has(cached.token) && !isExpired(cached.claims, now())) {
-        return Promise.resolve({ kind: 'token', ...cached });
-      }
+      if (cached?.kind === 'token' && !rejected.has(cached.token) && !isExpired(cached.claims, now())) return Promise.resolve(cached);
       if (cached && reason !== 'rejected') reason = 'expired';
-      if (!inflight) {
-        const asked = generation;
-        const request: Promise<TokenResult> = fetchToken(reason).then((result) => {
-          // A provider change while this was in flight makes its answer stale: ask again.
-          if (asked !== generation) return source.current();
-          inflight = null;
-          cached = result.kind === 'token' ? { token: result.token, claims: result.claims } : null;
-          if (result.kind === 'token') reason = 'initial';
-          return result;
-        });
-        inflight = request;
-      }
-      return inflight;
+      const asked = generation;
+      return (inflight ??= fetchToken(reason).then((result) => {
+        // A provider change while this was in flight makes its answer stale: ask again.
+        if (asked !== generation) return source.current();
+        inflight = null;
+        cached = result.kind === 'token' ? result : null;
+        if (cached) reason = 'initial';
+        return result;
+      }));
     },
     invalidate(token) {
       rejected.add(token);
-      if (cached?.token === token) reason = 'rejected';
+      if (cached?.kind === 'token' && cached.token === token) reason = 'rejected';
     },
-    onChange(listener) {
-      return registry.onChange(() => {
-        cached = null;
-        inflight = null;
+    onChange: (listener) =>
+      registry.onChange(() => {
+        cached = inflight = null;
         generation++;
         reason = 'initial';
         listener();
-      });
-    },
+      }),
   };
   return source;
 }

@@ -13,8 +13,7 @@ interface Seen {
 
 function client(answer: () => Response | Promise<Response>) {
   const seen: Seen[] = [];
-  const api = createApiClient({
-    endpoint: 'https://api.test/tandem',
+  const api = createApiClient('https://api.test/tandem', {
     fetch: async (input, init) => {
       seen.push({
         url: String(input),
@@ -37,14 +36,6 @@ describe('api client routes', () => {
   const routes: [string, (api: ReturnType<typeof client>['api']) => Promise<ApiResult<unknown>>, Response, string, string, unknown][] = [
     ['state', (api) => api.state(COURSE, 'T'), json(200, stateFor('alice')), 'GET', `https://api.test/tandem/v1/courses/${encodeURIComponent(COURSE)}/state`, null],
     [
-      'settings',
-      (api) => api.settings(COURSE, 'T'),
-      json(200, stateFor('alice').settings),
-      'GET',
-      `https://api.test/tandem/v1/courses/${encodeURIComponent(COURSE)}/settings`,
-      null,
-    ],
-    [
       'commands',
       (api) => api.command({ id: ID, course: COURSE, command: { type: 'group.leave', group: ID } }, 'T'),
       json(200, { result: { id: ID, type: 'group.leave' }, events: [], state: stateFor('alice') }),
@@ -54,7 +45,7 @@ describe('api client routes', () => {
     ],
     [
       'invite details',
-      (api) => api.inviteDetails('AbCdEfGhIjKlMnOpQrStUv-_', 'T'),
+      (api) => api.inviteDetails('AbCdEfGhIjKlMnOpQrStUv-_'),
       json(200, {
         id: ID,
         course: COURSE,
@@ -73,12 +64,13 @@ describe('api client routes', () => {
     ['events', (api) => api.events([EVENT], 'T'), json(200, { stored: 1, duplicates: 0 }), 'POST', 'https://api.test/tandem/v1/events', { events: [EVENT] }],
   ];
   for (const [name, call, response, method, url, body] of routes) {
-    it(`calls ${name} with the bearer token and parses the reply`, async () => {
+    it(`calls ${name} (with the bearer token where the route needs one) and parses the reply`, async () => {
       const { api, seen } = client(() => response);
       const result = await call(api);
       expect(result.ok).to.equal(true);
       expect(seen[0]).to.include({ method, url, credentials: 'omit' });
-      expect(seen[0]!.headers.get('Authorization')).to.equal('Bearer T');
+      // Invite details are authorised by the code alone, so they never carry the learner's token.
+      expect(seen[0]!.headers.get('Authorization')).to.equal(name === 'invite details' ? null : 'Bearer T');
       expect(seen[0]!.body).to.deep.equal(body);
     });
   }
@@ -88,18 +80,18 @@ describe('api client failures', () => {
   it('calls an unreadable reply bad_reply', async () => {
     for (const response of [new Response('<html>'), json(200, { course: COURSE })]) {
       const { api } = client(() => response);
-      expect(await api.state(COURSE, 'T')).to.include({ ok: false, kind: 'bad_reply', status: 200 });
+      expect(await api.state(COURSE, 'T')).to.include({ ok: false, code: 'bad_reply', status: 200 });
     }
   });
 
   it('tells a network failure from an HTTP error', async () => {
     const { api } = client(() => Promise.reject(new TypeError('Failed to fetch')));
-    expect(await api.state(COURSE, 'T')).to.include({ ok: false, kind: 'network' });
+    expect(await api.state(COURSE, 'T')).to.include({ ok: false, code: 'network', status: 0 });
   });
 
   it('reads the JSON error, Retry-After and per-event failures', async () => {
     const { api } = client(() => json(429, errorBody('rate_limited', 'slow down'), { 'Retry-After': '3' }));
-    expect(await api.events([EVENT], 'T')).to.deep.equal({ ok: false, kind: 'http', status: 429, code: 'rate_limited', message: 'slow down', path: '', retryAfterMs: 3000 });
+    expect(await api.events([EVENT], 'T')).to.deep.equal({ ok: false, status: 429, code: 'rate_limited', message: 'slow down', path: '', retryAfterMs: 3000, failures: undefined });
     const failures = [{ index: 0, code: 'id_conflict', message: 'reused', path: 'events.0' }];
     const rejected = client(() => json(400, { ...errorBody('invalid_events'), failures }));
     expect(await rejected.api.events([EVENT], 'T')).to.deep.include({ code: 'invalid_events', failures });
@@ -107,12 +99,12 @@ describe('api client failures', () => {
 
   it('derives a code from the status when the error body is not ours', async () => {
     const { api } = client(() => new Response('Bad Gateway', { status: 502 }));
-    expect(await api.state(COURSE, 'T')).to.include({ ok: false, kind: 'http', status: 502, code: 'internal' });
+    expect(await api.state(COURSE, 'T')).to.include({ ok: false, status: 502, code: 'internal' });
   });
 
   it('builds the beacon as text/plain JSON with the token inside', async () => {
     let sent: { url: string; blob: Blob } | null = null;
-    const api = createApiClient({ endpoint: 'https://api.test/tandem/', sendBeacon: (url, blob) => ((sent = { url, blob }), true) });
+    const api = createApiClient('https://api.test/tandem/', { sendBeacon: (url, blob) => ((sent = { url, blob }), true) });
     expect(api.beacon([EVENT], 'T')).to.equal(true);
     expect(sent!.url).to.equal('https://api.test/tandem/v1/events');
     expect(sent!.blob.type).to.match(/^text\/plain/);

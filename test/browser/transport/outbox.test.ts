@@ -1,15 +1,21 @@
 import { expect } from '@open-wc/testing';
 import type { ClientEvent } from '../../../src/protocol/events.js';
-import { createIdbStore } from '../../../src/storage/idb-store.js';
-import { LearnerData } from '../../../src/storage/learner-data.js';
-import { createApiClient } from '../../../src/transport/api-client.js';
-import { Outbox, type OutboxSetAside, type PageLifecycle } from '../../../src/transport/outbox.js';
-import type { Timers } from '../../../src/transport/timers.js';
+import { createIdbStore } from '../../../src/storage/key-value-store.js';
+import { enqueue, learnerData, type RecordSlot } from '../../../src/storage/records.js';
+import type { LearnerRecord } from '../../../src/storage/schemas.js';
+import { createSession, type PageLifecycle, type TandemSession, type Timers } from '../../../src/transport/session.js';
+import type { SessionProblem } from '../../../src/transport/session-types.js';
 import { createTokenProviderRegistry, type TokenRequest } from '../../../src/transport/token-provider-registry.js';
-import { createTokenSource } from '../../../src/transport/token-source.js';
 import { COURSE, FakeEndpoint, errorBody, expIn, json, makeToken, uniqueEndpoint, until } from './fake-endpoint.js';
 
+/**
+ * The outbox: each learner's persistent queue of client events, delivered by
+ * the session (batches, backoff, token refresh, set-aside, beacon, one tab).
+ */
+
 const ISS = 'https://platform.test';
+/** Long enough that the state poll never runs during a test. */
+const POLL_MS = 3_600_000;
 
 function opened(learner: string): ClientEvent {
   return {
@@ -23,12 +29,13 @@ function opened(learner: string): ClientEvent {
   };
 }
 
-/** Real timers, but every delay is recorded and none lasts more than a few ms (a compressed schedule). */
+/** Real timers, but every retry delay is recorded and none lasts more than a few ms (a compressed schedule). */
 function recordingTimers(): Timers & { delays: number[] } {
   const delays: number[] = [];
   return {
     delays,
     set: (fn, ms) => {
+      if (ms >= POLL_MS) return setTimeout(fn, ms);
       delays.push(ms);
       return setTimeout(fn, Math.min(ms, 5));
     },
@@ -38,21 +45,24 @@ function recordingTimers(): Timers & { delays: number[] } {
 
 interface Setup {
   fake: FakeEndpoint;
-  data: LearnerData;
-  outbox: Outbox;
+  /** The learner's record, read and written as the session does. */
+  data: RecordSlot<LearnerRecord>;
+  session: TandemSession;
+  outbox: { enqueue(events: ClientEvent[]): Promise<void>; flush(): Promise<void> };
   timers: ReturnType<typeof recordingTimers>;
-  setAside: OutboxSetAside[];
+  /** Each distinct set-aside report, as the snapshot's problem. */
+  setAside: SessionProblem[];
   requests: TokenRequest[];
   /** What the host's token provider answers next. */
   token: { value: string | null };
 }
 
-const made: Outbox[] = [];
+const made: TandemSession[] = [];
 afterEach(() => {
-  for (const o of made.splice(0)) o.dispose();
+  for (const s of made.splice(0)) s.dispose();
 });
 
-function setup(
+async function setup(
   options: {
     endpoint?: string;
     learner?: string;
@@ -61,7 +71,7 @@ function setup(
     locks?: LockManager | null;
     token?: { value: string | null };
   } = {},
-): Setup {
+): Promise<Setup> {
   const endpoint = options.endpoint ?? uniqueEndpoint();
   const learner = options.learner ?? 'alice';
   const fake = options.fake ?? new FakeEndpoint();
@@ -71,31 +81,44 @@ function setup(
     requests.push(request);
     return token.value;
   });
-  const tokens = createTokenSource({ endpoint, course: COURSE, registry });
-  const data = new LearnerData({ store: createIdbStore(), endpoint, course: COURSE, claims: { iss: ISS, sub: learner }, report: () => {} });
+  const store = createIdbStore();
+  const data = learnerData(store, endpoint, COURSE, { iss: ISS, sub: learner }, () => {});
   const timers = recordingTimers();
-  const setAside: OutboxSetAside[] = [];
-  const outbox = new Outbox({
-    data,
-    endpoint,
-    course: COURSE,
-    claims: { iss: ISS, sub: learner },
-    api: createApiClient({ endpoint, fetch: fake.fetch }),
-    tokens,
+  const session = createSession({
+    config: { endpoint, course: COURSE },
+    store: { store, memoryOnly: false },
+    fetch: fake.fetch,
+    registry,
     policy: { baseMs: 10, maxMs: 40 },
     random: () => 0.5,
     timers,
+    pollMs: POLL_MS,
     page: options.page ?? null,
     locks: options.locks === undefined ? navigator.locks : options.locks,
-    onSetAside: (r) => setAside.push(r),
   });
-  made.push(outbox);
-  return { fake, data, outbox, timers, setAside, requests, token };
+  made.push(session);
+  const setAside: SessionProblem[] = [];
+  session.subscribe((s) => {
+    if (s.problem?.detail.includes('set aside') && s.problem !== setAside.at(-1)) setAside.push(s.problem);
+  });
+  await session.ready;
+  // The start-up delivery (queue empty) is over before the test queues anything.
+  await session.flush();
+  timers.delays.length = 0;
+  const outbox = {
+    // Resolves once stored, not sent, as `track` does.
+    async enqueue(events: ClientEvent[]) {
+      await data.change(enqueue(events));
+      void session.flush();
+    },
+    flush: () => session.flush(),
+  };
+  return { fake, data, session, outbox, timers, setAside, requests, token };
 }
 
-describe('Outbox', () => {
+describe('Outbox (delivered by the session)', () => {
   it('keeps events while the endpoint is down, then delivers each exactly once', async () => {
-    const { fake, data, outbox } = setup();
+    const { fake, data, outbox } = await setup();
     fake.down = true;
     const events = [opened('alice'), opened('alice'), opened('alice')];
     await outbox.enqueue(events);
@@ -110,7 +133,7 @@ describe('Outbox', () => {
   });
 
   it('resends after a lost answer, and the endpoint stores each id once', async () => {
-    const { fake, data, outbox } = setup();
+    const { fake, data, outbox } = await setup();
     fake.once((call) => (call.route === 'events' ? 'lose-answer' : undefined));
     const events = [opened('alice'), opened('alice')];
     await outbox.enqueue(events);
@@ -124,7 +147,7 @@ describe('Outbox', () => {
   });
 
   it('sends in batches of at most 50', async () => {
-    const { fake, outbox } = setup();
+    const { fake, outbox } = await setup();
     fake.down = true;
     await outbox.enqueue(Array.from({ length: 120 }, () => opened('alice')));
     fake.down = false;
@@ -134,7 +157,7 @@ describe('Outbox', () => {
   });
 
   it('sets aside exactly the events the endpoint refused, reports them, and delivers the rest', async () => {
-    const { fake, data, outbox, setAside } = setup();
+    const { fake, data, outbox, setAside, session } = await setup();
     fake.once((call) =>
       call.route === 'events'
         ? json(400, { ...errorBody('invalid_events', 'one event is invalid'), failures: [{ index: 1, code: 'id_conflict', message: 'id reused', path: 'events.1' }] })
@@ -149,15 +172,16 @@ describe('Outbox', () => {
     const record = await data.read();
     expect(record.outbox).to.have.length(0);
     expect(record.setAside.map((s) => [s.event.id, s.code])).to.deep.equal([[events[1]!.id, 'id_conflict']]);
-    expect(setAside).to.deep.equal([{ count: 1, code: 'id_conflict', message: 'id reused' }]);
+    expect(setAside).to.deep.equal([{ code: 'id_conflict', detail: '1 set aside: id reused' }]);
+    expect(session.snapshot().setAside).to.equal(1);
   });
 
   it('sets aside a whole batch refused with another 4xx, and reports it', async () => {
-    const { fake, data, outbox, setAside } = setup();
+    const { fake, data, outbox, setAside } = await setup();
     fake.once((call) => (call.route === 'events' ? json(403, errorBody('course_mismatch', 'wrong course')) : undefined));
     await outbox.enqueue([opened('alice'), opened('alice')]);
     await until(() => setAside.length === 1, 'the report');
-    expect(setAside[0]).to.deep.equal({ count: 2, code: 'course_mismatch', message: 'wrong course' });
+    expect(setAside[0]).to.deep.equal({ code: 'course_mismatch', detail: '2 set aside: wrong course' });
     expect((await data.read()).setAside).to.have.length(2);
     expect(fake.events.size).to.equal(0);
   });
@@ -165,7 +189,7 @@ describe('Outbox', () => {
   it('on 401 mid-queue refreshes the token and resends with the new one, losing nothing', async () => {
     const first = makeToken({ sub: 'alice', exp: expIn(3600), name: 'first' });
     const second = makeToken({ sub: 'alice', exp: expIn(3600), name: 'second' });
-    const { fake, data, outbox, requests, token } = setup({ token: { value: first } });
+    const { fake, data, outbox, requests, token } = await setup({ token: { value: first } });
     fake.down = true;
     const events = Array.from({ length: 60 }, () => opened('alice'));
     await outbox.enqueue(events);
@@ -188,7 +212,7 @@ describe('Outbox', () => {
   });
 
   it('honours Retry-After on 429 instead of its own backoff', async () => {
-    const { fake, outbox, timers } = setup();
+    const { fake, outbox, timers } = await setup();
     fake.once((call) => (call.route === 'events' ? json(429, errorBody('rate_limited'), { 'Retry-After': '7' }) : undefined));
     const event = opened('alice');
     await outbox.enqueue([event]);
@@ -198,7 +222,7 @@ describe('Outbox', () => {
   });
 
   it('backs off exponentially (with the injected jitter) on 5xx', async () => {
-    const { fake, outbox, timers } = setup();
+    const { fake, outbox, timers } = await setup();
     for (let i = 0; i < 3; i++) fake.once((call) => (call.route === 'events' ? json(503, errorBody('unavailable')) : undefined));
     const event = opened('alice');
     await outbox.enqueue([event]);
@@ -210,7 +234,7 @@ describe('Outbox', () => {
   it('flushes with sendBeacon on pagehide and when the page becomes hidden', async () => {
     const target = new EventTarget();
     let visibility: DocumentVisibilityState = 'visible';
-    const { fake, outbox } = setup({ page: { target, visibility: () => visibility } });
+    const { fake, outbox } = await setup({ page: { target, visibility: () => visibility } });
     fake.down = true;
     const events = [opened('alice'), opened('alice')];
     await outbox.enqueue(events);
@@ -256,10 +280,10 @@ describe('Outbox', () => {
         }),
       query: () => navigator.locks.query(),
     } as LockManager;
-    const a = setup({ endpoint, fake, locks });
-    const b = setup({ endpoint, fake, locks });
+    const a = await setup({ endpoint, fake, locks });
+    const b = await setup({ endpoint, fake, locks });
     const events = [opened('alice'), opened('alice')];
-    await a.data.enqueue(events);
+    await a.data.change(enqueue(events));
     // Both tabs ask at the same moment; the second is refused while the first holds the lock.
     await Promise.all([a.outbox.flush(), b.outbox.flush()]);
     await new Promise((r) => setTimeout(r, 60));
@@ -270,7 +294,7 @@ describe('Outbox', () => {
   });
 
   it('flushes without Web Locks when the browser has none', async () => {
-    const { fake, outbox } = setup({ locks: null });
+    const { fake, outbox } = await setup({ locks: null });
     const event = opened('alice');
     await outbox.enqueue([event]);
     await until(() => fake.events.has(event.id), 'delivery');
@@ -278,7 +302,7 @@ describe('Outbox', () => {
 
   it("never sends alice's queue with bob's token", async () => {
     const token = { value: makeToken({ sub: 'bob', exp: expIn(3600) }) as string | null };
-    const { fake, data, outbox } = setup({ learner: 'alice', token });
+    const { fake, data, outbox } = await setup({ learner: 'alice', token });
     const event = opened('alice');
     await outbox.enqueue([event]);
     await outbox.flush();

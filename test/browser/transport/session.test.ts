@@ -1,9 +1,7 @@
 import { expect } from '@open-wc/testing';
 import type { Command } from '../../../src/protocol/api.js';
-import { createIdbStore } from '../../../src/storage/idb-store.js';
-import { learnerRecordKey } from '../../../src/storage/learner-data.js';
-import { openStore, type OpenedStore } from '../../../src/storage/open-store.js';
-import { asideKey } from '../../../src/storage/versioned-record.js';
+import { createIdbStore, openStore, type OpenedStore } from '../../../src/storage/key-value-store.js';
+import { asideKey, learnerRecordKey } from '../../../src/storage/records.js';
 import { createSession, disposeSessions, getSession, type SessionOptions, type TandemSession } from '../../../src/transport/session.js';
 import { createTokenProviderRegistry, type TokenProviderRegistry } from '../../../src/transport/token-provider-registry.js';
 import { COURSE, FakeEndpoint, errorBody, expIn, json, makeToken, stateFor, uniqueEndpoint, until } from './fake-endpoint.js';
@@ -110,6 +108,22 @@ describe('Session', () => {
     expect(fake.commands.size).to.equal(1);
   });
 
+  it('sends a command asked for after the queue went idle (a finished delivery leaves nothing behind)', async () => {
+    const { session, fake } = start({ endpoint: uniqueEndpoint() });
+    await session.ready;
+    await until(() => session.snapshot().state !== null, 'state');
+    // The start-up delivery found nothing to send and ended; let it settle completely.
+    await session.flush();
+    await new Promise((r) => setTimeout(r, 20));
+    const result = await session.send(CREATE);
+    expect(result.ok).to.equal(true);
+    expect(fake.callsTo('commands')).to.have.length(1);
+    // And once more, after that delivery ended too.
+    await new Promise((r) => setTimeout(r, 20));
+    expect((await session.send(CREATE)).ok).to.equal(true);
+    expect(fake.callsTo('commands')).to.have.length(2);
+  });
+
   it('resolves a refused command with the typed error and stops waiting for it', async () => {
     const { session, fake } = start({ endpoint: uniqueEndpoint() });
     await session.ready;
@@ -151,7 +165,15 @@ describe('Session', () => {
   });
 
   it('works in memory, and says so, when IndexedDB is unavailable', async () => {
-    const store = await openStore({ indexedDB: null });
+    // No IndexedDB on this page (idb-keyval reaches it through the global).
+    const original = Object.getOwnPropertyDescriptor(globalThis, 'indexedDB')!;
+    Object.defineProperty(globalThis, 'indexedDB', { configurable: true, value: undefined });
+    let store: OpenedStore;
+    try {
+      store = await openStore();
+    } finally {
+      Object.defineProperty(globalThis, 'indexedDB', original);
+    }
     const { session, fake } = start({ endpoint: uniqueEndpoint(), store });
     await session.ready;
     expect(session.snapshot().memoryOnly).to.equal(true);

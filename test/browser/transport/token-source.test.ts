@@ -40,20 +40,17 @@ describe('token source: token-url answers', () => {
   for (const [name, response, expected] of cases) {
     it(`reads ${name} as ${expected}`, async () => {
       const fetch = urlFetch(response);
-      const source = createTokenSource({ endpoint: ENDPOINT, course: COURSE, tokenUrl: 'https://platform.test/token', fetch, registry: createTokenProviderRegistry() });
+      const source = createTokenSource({ endpoint: ENDPOINT, course: COURSE, 'token-url': 'https://platform.test/token' }, { fetch, registry: createTokenProviderRegistry() });
       expect(kind(await source.current())).to.equal(expected);
       expect(fetch.calls[0]!.credentials).to.equal('include');
     });
   }
 
   it('tells a network failure apart', async () => {
-    const source = createTokenSource({
-      endpoint: ENDPOINT,
-      course: COURSE,
-      tokenUrl: 'https://platform.test/token',
-      fetch: () => Promise.reject(new TypeError('Failed to fetch')),
-      registry: createTokenProviderRegistry(),
-    });
+    const source = createTokenSource(
+      { endpoint: ENDPOINT, course: COURSE, 'token-url': 'https://platform.test/token' },
+      { fetch: () => Promise.reject(new TypeError('Failed to fetch')), registry: createTokenProviderRegistry() },
+    );
     expect(await source.current()).to.include({ kind: 'unavailable', network: true });
   });
 });
@@ -63,15 +60,15 @@ describe('token source: order, refresh and deduplication', () => {
     const bob = makeToken({ sub: 'bob', exp: expIn(3600) });
     const fetch = urlFetch(() => new Response(makeToken({ sub: 'carol', exp: expIn(3600) })));
     const registry = createTokenProviderRegistry(() => bob);
-    const options = { endpoint: ENDPOINT, course: COURSE, token: ALICE, tokenUrl: 'https://platform.test/token', fetch };
-    expect(kind(await createTokenSource({ ...options, registry }).current())).to.equal('token:bob');
-    expect(kind(await createTokenSource({ ...options, registry: createTokenProviderRegistry() }).current())).to.equal('token:alice');
-    expect(kind(await createTokenSource({ ...options, token: undefined, registry: createTokenProviderRegistry() }).current())).to.equal('token:carol');
+    const config = { endpoint: ENDPOINT, course: COURSE, token: ALICE, 'token-url': 'https://platform.test/token' };
+    expect(kind(await createTokenSource(config, { fetch, registry }).current())).to.equal('token:bob');
+    expect(kind(await createTokenSource(config, { fetch, registry: createTokenProviderRegistry() }).current())).to.equal('token:alice');
+    expect(kind(await createTokenSource({ ...config, token: undefined }, { fetch, registry: createTokenProviderRegistry() }).current())).to.equal('token:carol');
   });
 
   it('falls back to the URL once the static token is rejected', async () => {
     const fetch = urlFetch(() => new Response(makeToken({ sub: 'alice', exp: expIn(3600), name: 'fresh' })));
-    const source = createTokenSource({ endpoint: ENDPOINT, course: COURSE, token: ALICE, tokenUrl: 'https://platform.test/token', fetch, registry: createTokenProviderRegistry() });
+    const source = createTokenSource({ endpoint: ENDPOINT, course: COURSE, token: ALICE, 'token-url': 'https://platform.test/token' }, { fetch, registry: createTokenProviderRegistry() });
     const first = await source.current();
     expect(first.kind === 'token' && first.token).to.equal(ALICE);
     source.invalidate(ALICE);
@@ -88,7 +85,7 @@ describe('token source: order, refresh and deduplication', () => {
       await new Promise((r) => setTimeout(r, 10));
       return makeToken({ sub: 'alice', exp });
     });
-    const source = createTokenSource({ endpoint: ENDPOINT, course: COURSE, registry });
+    const source = createTokenSource({ endpoint: ENDPOINT, course: COURSE }, { registry });
     await source.current();
     exp = expIn(3600);
     await Promise.all([source.current(), source.current(), source.current()]);
@@ -102,7 +99,7 @@ describe('token source: order, refresh and deduplication', () => {
       requests.push(request);
       return makeToken({ sub: 'alice', exp: expIn(3600), name: String(requests.length) });
     });
-    const source = createTokenSource({ endpoint: ENDPOINT, course: COURSE, registry });
+    const source = createTokenSource({ endpoint: ENDPOINT, course: COURSE }, { registry });
     const first = await source.current();
     if (first.kind === 'token') source.invalidate(first.token);
     await source.current();
@@ -114,14 +111,14 @@ describe('window.Tandem token provider', () => {
   it('adopts a provider a host script set before tandem.js loaded', async () => {
     const win: { Tandem?: unknown } = { Tandem: { tokenProvider: () => ALICE } };
     const registry = installTokenProviderRegistry(win);
-    const source = createTokenSource({ endpoint: ENDPOINT, course: COURSE, registry });
+    const source = createTokenSource({ endpoint: ENDPOINT, course: COURSE }, { registry });
     expect(kind(await source.current())).to.equal('token:alice');
   });
 
   it('takes a provider set after loading, by method or property, and tells sessions', async () => {
     const win: { Tandem?: { setTokenProvider?: (fn: unknown) => void; tokenProvider?: unknown } } = {};
     const registry = installTokenProviderRegistry(win);
-    const source = createTokenSource({ endpoint: ENDPOINT, course: COURSE, registry });
+    const source = createTokenSource({ endpoint: ENDPOINT, course: COURSE }, { registry });
     let changes = 0;
     source.onChange(() => changes++);
     expect(kind(await source.current())).to.equal('signed-out');

@@ -1,8 +1,17 @@
 import { expect } from '@open-wc/testing';
 import type { ClientEvent } from '../../../src/protocol/events.js';
-import { createMemoryStore } from '../../../src/storage/memory-store.js';
-import { LearnerData, VisitorData, learnerRecordKey } from '../../../src/storage/learner-data.js';
-import { asideKey, type Migration, type StorageReport } from '../../../src/storage/versioned-record.js';
+import { createMemoryStore, type KeyValueStore } from '../../../src/storage/key-value-store.js';
+import {
+  acknowledge,
+  asideKey,
+  enqueue,
+  learnerData,
+  learnerRecordKey,
+  setAside,
+  visitorData,
+  type Migration,
+  type StorageReport,
+} from '../../../src/storage/records.js';
 
 const ENDPOINT = 'https://endpoint.test';
 const COURSE = 'course-v1:Tandem+T101+2025';
@@ -15,15 +24,14 @@ function event(learner: string): ClientEvent {
 function setup(migrations?: readonly Migration[]) {
   const store = createMemoryStore();
   const reports: StorageReport[] = [];
-  const data = (sub: string) =>
-    new LearnerData({ store, endpoint: ENDPOINT, course: COURSE, claims: { iss: ISS, sub }, report: (r) => reports.push(r), ...(migrations ? { migrations } : {}) });
+  const data = (sub: string) => learnerData(store, ENDPOINT, COURSE, { iss: ISS, sub }, (r) => reports.push(r), migrations);
   return { store, reports, data, key: learnerRecordKey(ENDPOINT, COURSE, { iss: ISS, sub: 'alice' }) };
 }
 
-describe('LearnerData', () => {
+describe('learner records', () => {
   it('keeps each learner apart on a shared browser', async () => {
     const { data } = setup();
-    await data('alice').enqueue([event('alice')]);
+    await data('alice').change(enqueue([event('alice')]));
     expect((await data('bob').read()).outbox).to.have.length(0);
     expect((await data('alice').read()).outbox).to.have.length(1);
     const keys = new Set([
@@ -37,7 +45,7 @@ describe('LearnerData', () => {
 
   it('stores the schema version with the data', async () => {
     const { store, data, key } = setup();
-    await data('alice').enqueue([event('alice')]);
+    await data('alice').change(enqueue([event('alice')]));
     expect(((await store.get(key)) as { schema: number }).schema).to.equal(1);
   });
 
@@ -45,11 +53,11 @@ describe('LearnerData', () => {
     const { data } = setup();
     const alice = data('alice');
     const [a, b] = [event('alice'), event('alice')];
-    await alice.enqueue([a, b]);
-    await alice.enqueue([a]);
+    await alice.change(enqueue([a, b]));
+    await alice.change(enqueue([a]));
     expect((await alice.read()).outbox.map((e) => e.id)).to.deep.equal([a.id, b.id]);
-    await alice.setAside([{ event: a, failure: { code: 'id_conflict', message: 'reused' } }]);
-    const record = await alice.acknowledge([b.id]);
+    await alice.change(setAside([{ event: a, code: 'id_conflict', message: 'reused' }]));
+    const record = await alice.change(acknowledge([b]));
     expect(record.outbox).to.have.length(0);
     expect(record.setAside.map((s) => [s.event.id, s.code])).to.deep.equal([[a.id, 'id_conflict']]);
   });
@@ -98,8 +106,8 @@ describe('LearnerData', () => {
 
   it('reports a failing store and rejects, without crashing the caller', async () => {
     const reports: StorageReport[] = [];
-    const broken = { get: () => Promise.reject(new Error('quota')), set: () => Promise.reject(new Error('quota')), del: async () => {}, update: () => Promise.reject(new Error('quota')) };
-    const data = new LearnerData({ store: broken, endpoint: ENDPOINT, course: COURSE, claims: { iss: ISS, sub: 'alice' }, report: (r) => reports.push(r) });
+    const broken: KeyValueStore = { get: () => Promise.reject(new Error('quota')), set: () => Promise.reject(new Error('quota')), update: () => Promise.reject(new Error('quota')) };
+    const data = learnerData(broken, ENDPOINT, COURSE, { iss: ISS, sub: 'alice' }, (r) => reports.push(r));
     let rejected = false;
     await data.read().catch(() => (rejected = true));
     expect(rejected).to.equal(true);
@@ -107,12 +115,12 @@ describe('LearnerData', () => {
   });
 });
 
-describe('VisitorData', () => {
+describe('visitor records', () => {
   it('keeps an invite code and the last learner per endpoint and course', async () => {
     const store = createMemoryStore();
-    const visitor = (course: string) => new VisitorData({ store, endpoint: ENDPOINT, course, report: () => {} });
-    await visitor(COURSE).keepInvite('AbCdEfGhIjKlMnOpQrStUv-_');
-    await visitor(COURSE).rememberLearner({ iss: ISS, sub: 'bob' });
+    const visitor = (course: string) => visitorData(store, ENDPOINT, course, () => {});
+    await visitor(COURSE).change((r) => ({ ...r, invite: 'AbCdEfGhIjKlMnOpQrStUv-_' }));
+    await visitor(COURSE).change((r) => ({ ...r, lastLearner: { iss: ISS, sub: 'bob' } }));
     expect(await visitor(COURSE).read()).to.deep.equal({ schema: 1, invite: 'AbCdEfGhIjKlMnOpQrStUv-_', lastLearner: { iss: ISS, sub: 'bob' } });
     expect((await visitor('other-course').read()).invite).to.equal(null);
   });
