@@ -1,14 +1,15 @@
 /**
  * The script-tag entry: loading it defines every Tandem element (each
- * definition is guarded, so loading it twice does not throw). npm users can
- * import the same classes and helpers from here.
+ * definition is guarded, so loading it twice does not throw). It exports
+ * nothing, so the script-tag file carries no export only a bundler would use:
+ * npm users import the classes and helpers from their own paths
+ * (`tandem-widget/elements/tandem-invite`, `tandem-widget/protocol`…).
  */
-export { TandemConfigElement } from './elements/tandem-config.js';
-export { TandemInvite } from './elements/tandem-invite.js';
-export { TandemJoin } from './elements/tandem-join.js';
-export { TandemGroups } from './elements/tandem-groups.js';
-export { fire, CONFIG_CHANGE, type TandemErrorDetail } from './elements/events.js';
-export { define } from './elements/define.js';
-export { resolveLocale, format, type Locale, type MessageId } from './i18n/translate.js';
-export { TandemConfig, CONFIG_ATTRIBUTES } from './protocol/config.js';
+import './elements/tandem-config.js';
+import './elements/tandem-invite.js';
+import './elements/tandem-join.js';
+import './elements/tandem-groups.js';
+// Types cost the script-tag file nothing.
+export type { TandemErrorDetail } from './elements/events.js';
+export type { Locale, MessageId } from './i18n/translate.js';
 export type { TandemSessionApi, SessionSnapshot } from './transport/session-types.js';

@@ -3,18 +3,16 @@
  * know who the token names and when it expires; the endpoint verifies.
  */
 
+/** The claims the widget reads (the endpoint reads and checks the rest: name, course, role, audience). */
 export interface TokenClaims {
   sub: string;
   iss: string;
-  name?: string;
-  course?: string;
-  role?: string;
   exp?: number;
 }
 
 function decodeBase64Url(segment: string): string {
-  const base64 = segment.replace(/-/g, '+').replace(/_/g, '/').padEnd(Math.ceil(segment.length / 4) * 4, '=');
-  const binary = atob(base64);
+  // atob decodes "forgivingly": the padding base64url leaves out is not needed.
+  const binary = atob(segment.replace(/-/g, '+').replace(/_/g, '/'));
   const bytes = Uint8Array.from(binary, (c) => c.charCodeAt(0));
   return new TextDecoder().decode(bytes);
 }
@@ -28,14 +26,7 @@ export function readTokenClaims(token: string): TokenClaims | null {
     if (typeof claims !== 'object' || claims === null) return null;
     const c = claims as Record<string, unknown>;
     if (typeof c.sub !== 'string' || typeof c.iss !== 'string' || !c.sub || !c.iss) return null;
-    return {
-      sub: c.sub,
-      iss: c.iss,
-      ...(typeof c.name === 'string' ? { name: c.name } : {}),
-      ...(typeof c.course === 'string' ? { course: c.course } : {}),
-      ...(typeof c.role === 'string' ? { role: c.role } : {}),
-      ...(typeof c.exp === 'number' ? { exp: c.exp } : {}),
-    };
+    return typeof c.exp === 'number' ? { sub: c.sub, iss: c.iss, exp: c.exp } : { sub: c.sub, iss: c.iss };
   } catch {
     return null;
   }

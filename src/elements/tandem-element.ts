@@ -3,7 +3,7 @@ import { CONFIG_ATTRIBUTES, type TandemConfig } from '../protocol/config.js';
 import type { Command } from '../protocol/api.js';
 import type { ClientFact, CommandOutcome, SessionSnapshot, TandemSessionApi } from '../transport/session-types.js';
 import { getSession } from '../transport/session.js';
-import { format, loadCatalogue, resolveLocale, withOverrides, type Catalogue, type Locale, type MessageId, type Messages, type Params } from '../i18n/translate.js';
+import { errorId, format, loadCatalogue, resolveLocale, withOverrides, type Catalogue, type Locale, type MessageId, type Messages, type Params } from '../i18n/translate.js';
 import { parseConfig, readRawConfig, type ConfigProblem } from './config-resolver.js';
 import { CONFIG_CHANGE, fire } from './events.js';
 import { styles } from './styles.js';
@@ -62,7 +62,7 @@ export abstract class TandemElement extends LitElement {
       if (!this.#logged.has(line)) console.error(line);
       this.#logged.add(line);
     }
-    const locale = (this.#locale = resolveLocale(result.ok ? result.config.lang : result.lang, document.documentElement.lang, navigator.language));
+    const locale = (this.#locale = resolveLocale(result.ok ? result.config.lang : result.lang, document.documentElement.lang));
     const apply = (catalogue: Catalogue): void => {
       if (this.#locale != locale) return;
       this.#messages = withOverrides(catalogue, this.config?.messages, locale);
@@ -72,8 +72,9 @@ export abstract class TandemElement extends LitElement {
     const catalogue = loadCatalogue(locale);
     if (catalogue instanceof Promise) {
       this.ready = false;
-      // The chunk could not load (offline before it was cached): English is better than nothing, ids better than a blank.
-      void catalogue.catch(() => loadCatalogue('en')).then(apply, () => apply({} as Catalogue));
+      // The chunk could not load (offline before it was cached, or replaced by a newer deploy): ids are better than a blank.
+      // English would be no rescue, being a chunk from the same place.
+      void catalogue.then(apply, () => apply({} as Catalogue));
     } else apply(catalogue);
     this.#bind(true);
   };
@@ -111,7 +112,7 @@ export abstract class TandemElement extends LitElement {
     try {
       if (on && this.config) next = this.session ?? getSession(this.config);
     } catch (error) {
-      console.error('Tandem: the session could not start', error);
+      console.error('Tandem: no session', error);
     }
     if (next == this.bound) return;
     this.#unsubscribe?.();
@@ -127,6 +128,11 @@ export abstract class TandemElement extends LitElement {
   /** The message `id` in the element's language, with the course's overrides (an arrow, so views can destructure it). */
   protected t = (id: MessageId, params?: Params): string => format(this.#messages, id, params);
 
+  /** The message for error `code`: its own, else the generic one (see `errorId`). */
+  protected failure(code: string): string {
+    return this.t(errorId(this.#messages, code) as MessageId);
+  }
+
   /** Labels of typology codes, joined for reading. */
   protected labels(prefix: 'relationship' | 'object' | 'modality', codes: readonly string[]): string {
     return codes.map((code) => this.t(`${prefix}.${code}` as MessageId)).join(', ');
@@ -136,27 +142,21 @@ export abstract class TandemElement extends LitElement {
   protected async run(command: Command): Promise<CommandOutcome> {
     this.busy = true;
     this.error = this.status = '';
-    let outcome: CommandOutcome;
-    try {
-      outcome = await this.bound!.send(command);
-    } catch (error) {
-      outcome = { ok: false, code: 'network', message: String(error), path: '' };
-    }
+    // The session answers every failure as an outcome (its contract: it never rejects), so there is nothing to catch here.
+    const outcome = await this.bound!.send(command);
     this.busy = false;
     if (outcome.ok) for (const event of outcome.events) fire(this, event);
     else {
-      this.error = this.t(`error.${outcome.code}`);
+      this.error = this.failure(outcome.code);
       fire(this, { code: outcome.code, message: outcome.message });
     }
     return outcome;
   }
 
-  /** Queues a client-side fact and dispatches it on the element. */
-  protected track(fact: ClientFact): Promise<unknown> | undefined {
+  /** Dispatches a client-side fact on the element and queues it (the session reports its own storage trouble). */
+  protected track(fact: ClientFact): Promise<void> | undefined {
     fire(this, fact);
-    return this.bound
-      ?.track(fact)
-      .catch((error: unknown) => fire(this, { code: 'storage_unavailable', message: String(error) }));
+    return this.bound?.track(fact);
   }
 
   /** Whether a command of `type` about `id` (an invite or group) waits in the session's queue. */
@@ -176,11 +176,15 @@ export abstract class TandemElement extends LitElement {
     return href ? html`<a part=button href=${href} @click=${onclick}>${this.t(label)}</a>` : undefined;
   }
 
-  /** For signed-out visitors the prompt and enroll link; a loading line until the state is known; else undefined. */
+  /**
+   * For signed-out visitors the prompt, as the enroll link when the course has
+   * one (a link that says where it leads) or as text; a loading line until the
+   * state is known; else undefined.
+   */
   protected gate({ status, state }: SessionSnapshot, prompt: MessageId): TemplateResult | undefined {
     const { t } = this;
     return status == 'signed-out'
-      ? html`<p>${t(prompt)}</p>${this.enroll('common.enroll')}`
+      ? (this.enroll(prompt) ?? html`<p>${t(prompt)}</p>`)
       : state
         ? undefined
         : html`<p class="placeholder muted">${t('common.loading')}</p>`;
@@ -212,6 +216,7 @@ export abstract class TandemElement extends LitElement {
     const snapshot = this.snapshot;
     if (!this.ready) return html`<div part=panel class=placeholder aria-busy="true"></div>`;
     if (this.problems.length) {
+      // No `expect.token`: the resolver drops empty attributes, and any other token is valid, so it is never reported.
       return html`<div part=error role=alert class=error><p><strong>${t('config.title')}</strong></p>${this.problems.map(
         ({ attribute, kind }) =>
           html`<p>${t(`config.${kind}`, { attribute, expected: t(`expect.${/url|endpoint/.test(attribute) ? 'url' : attribute}` as MessageId) })}</p>`,
@@ -226,7 +231,7 @@ export abstract class TandemElement extends LitElement {
       : html`<section part=panel>${snapshot.offline ? html`<p part=banner>${t('common.offline')}</p>` : ''}${content}${
           snapshot.memoryOnly ? html`<p part=notice class=muted>${t('common.memory-only')}</p>` : ''
         }<p part=status role=status>${this.busy ? t(snapshot.offline ? 'common.waiting' : 'common.sending') : this.status}</p><p part=error class=error role=alert>${
-          this.error || (problem && problem != 'network' ? t(`error.${problem}`) : '')
+          this.error || (problem && problem != 'network' ? this.failure(problem) : '')
         }</p></section>`;
   }
 

@@ -8,7 +8,7 @@ import type { MessageId } from '../i18n/translate.js';
 import { define } from './define.js';
 import { TandemElement } from './tandem-element.js';
 
-/** The form's fields: name, the word in its message ids (`invite.who`, `invite.need-who`), the prefix of its labels. */
+/** The form's fields: name, the word in its legend's message id (`invite.who`), the prefix of its labels. */
 const FIELDS = [
   ['relationship', 'who', 'relationship'],
   ['objects', 'what', 'object'],
@@ -121,15 +121,16 @@ export class TandemInvite extends TandemElement {
       learner.invites.length
         ? html`<h3>${t('invite.list')}</h3><ul>${learner.invites.map((invite) => {
             const waiting = this.pending('invite.cancel', invite.id);
-            return html`<li part=invite><p><strong>${t(`relationship.${invite.relationship}`)}</strong> · ${this.labels('object', invite.objects)} · ${this.labels(
-              'modality',
-              invite.modalities,
-            )}</p><p class=muted>${t(`status.${invite.status}`, { name: invite.answeredBy ?? '' })}${waiting ? ` · ${t('common.pending')}` : ''}</p>${
+            return html`<li part=invite><p><strong>${t(`relationship.${invite.relationship}`)}</strong></p>${this.whatHow(invite)}<p class=muted>${t(
+              `status.${invite.status}`,
+              { name: invite.answeredBy ?? '' },
+            )}${waiting ? ` · ${t('common.pending')}` : ''}</p>${
               invite.status == 'pending' && !waiting
                 ? html`<div class=row><button part=button class=alt @click=${() => this.#copy(invite.id, inviteLink(invite.code))}>${t(
                     'invite.copy',
                   )}</button>${this.confirmable(invite.id, 'invite.cancel', 'invite.confirm-cancel', async () => {
-                    if ((await this.run({ type: 'invite.cancel', invite: invite.id })).ok) this.status = t('invite.cancelled');
+                    // "This invite was cancelled": the words an invitee meets, said to the inviter as done.
+                    if ((await this.run({ type: 'invite.cancel', invite: invite.id })).ok) this.status = t('error.invite_cancelled');
                   })}</div>`
                 : ''
             }</li>`;
@@ -156,7 +157,7 @@ export class TandemInvite extends TandemElement {
       return html`<fieldset ?data-invalid=${invalid} aria-describedby=${invalid ? `${field}-error` : nothing}><legend>${t(`invite.${word}`)}</legend>${codes.map(
         (code) =>
           html`<label><input type=${index ? 'checkbox' : 'radio'} name=${field} value=${code} />${t(`${prefix}.${code}` as MessageId)}</label>`,
-      )}${invalid ? html`<p id="${field}-error" class=error>${t(`invite.need-${word}`)}</p>` : ''}</fieldset>`;
+      )}${invalid ? html`<p id="${field}-error" class=error>${t('invite.need')}</p>` : ''}</fieldset>`;
     };
     return html`<form part=form novalidate @submit=${this.#submit}>${group ? html`<p>${t('invite.group', { names: others(group) })}</p>` : ''}${choices(
       0,
@@ -179,7 +180,8 @@ export class TandemInvite extends TandemElement {
           html`<button part=button @click=${() => navigator.share({ title: subject, url }).then(shared('share'), () => {})}>${t('invite.share')}</button>`
         : ''
     }<a part=button href="mailto:?subject=${encodeURIComponent(subject)}&body=${encodeURIComponent(
-      t('invite.mail-body', { course, link: url }),
+      // The body says what the subject says, then the link: as a share sheet gives title and URL.
+      `${subject}\n${url}`,
     )}" @click=${shared('email')}>${t('invite.email')}</a><button part=button class=alt @click=${() => this.#start(null)}>${t(
       'invite.again',
     )}</button></div>`;

@@ -47,8 +47,8 @@ export class TandemJoin extends TandemElement {
   private fragment!: FragmentInvite;
   /** The code shown, with the endpoint's answer about it once it came. */
   private shown?: { code: string; details?: Details };
-  /** The learner's answer, once the endpoint recorded it. */
-  private answered?: 'join.accepted' | 'join.declined' | null;
+  /** The learner's answer, once the endpoint recorded it (a decline in the words of the refusal: "This invite was declined"). */
+  private answered?: 'join.accepted' | 'error.invite_declined' | null;
 
   readonly #onHashChange = (): void => {
     this.fragment = readInviteFragment(location.hash);
@@ -85,12 +85,8 @@ export class TandemJoin extends TandemElement {
 
   async #load(code: string): Promise<void> {
     const shown = (this.shown = { code });
-    let details: Details;
-    try {
-      details = await this.bound!.inviteDetails(code);
-    } catch {
-      details = { ok: false, code: 'network', message: '' };
-    }
+    // The session answers a network failure as `{ok: false, code: 'network'}`: it never rejects.
+    const details = await this.bound!.inviteDetails(code);
     // A newer code may have replaced this one meanwhile.
     if (this.shown == shown) this.shown = { code, details };
   }
@@ -100,7 +96,7 @@ export class TandemJoin extends TandemElement {
     const outcome = await this.run({ type, code });
     if (outcome.ok || FINAL.test(outcome.code)) await this.bound?.keepInvite(null);
     if (!outcome.ok) return;
-    this.status = t((this.answered = type == 'invite.accept' ? 'join.accepted' : 'join.declined'));
+    this.status = t((this.answered = type == 'invite.accept' ? 'join.accepted' : 'error.invite_declined'));
     if (this.fragment.kind != 'none') {
       history.replaceState(history.state, '', location.pathname + location.search + stripInviteFragment(location.hash));
       this.fragment = { kind: 'none' };
@@ -110,12 +106,12 @@ export class TandemJoin extends TandemElement {
   protected override content(snapshot: SessionSnapshot): TemplateResult | typeof nothing {
     const { t } = this;
     if (this.answered) return html`<p>${t(this.answered)}</p>`;
-    if (this.fragment.kind == 'malformed') return html`<p class=error>${t('join.malformed')}</p>`;
     const code = this.#code();
-    const answer = this.shown?.code == code && this.shown?.details;
+    // A damaged link and an unknown code get the same advice: ask for a new link.
+    const answer = this.fragment.kind == 'malformed' ? { ok: false as const, code: 'invite_not_found' } : this.shown?.code == code && this.shown?.details;
+    if (answer && !answer.ok) return html`<p class=error>${this.failure(answer.code)}</p>`;
     if (!code) return nothing;
-    if (!answer) return html`<p class="placeholder muted">${t('join.loading')}</p>`;
-    if (!answer.ok) return html`<p class=error>${t(`error.${answer.code}`)}</p>`;
+    if (!answer) return html`<p class="placeholder muted">${t('common.loading')}</p>`;
     const details = answer.details;
     const config = this.config!;
     const enroll = config['enroll-url'];
@@ -133,7 +129,7 @@ export class TandemJoin extends TandemElement {
               event.preventDefault();
               await this.bound?.keepInvite(code);
               location.assign(enroll!);
-            }) ?? html`<p>${t('join.sign-in-hint')}</p>`)
+            }) ?? html`<p>${t('join.sign-in')}</p>`)
           : html`<div class=row><button part=button ?disabled=${this.busy} @click=${() => this.#answer(code, 'invite.accept')}>${t(
               'join.accept',
             )}</button><button part=button class=alt ?disabled=${this.busy} @click=${() => this.#answer(code, 'invite.decline')}>${t(

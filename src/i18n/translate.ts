@@ -6,16 +6,30 @@ export type Messages = Readonly<Record<string, string>>;
 export type Params = Readonly<Record<string, string | number>>;
 
 /**
- * The element's `lang` configuration, else the page's, else the browser's:
- * any tag starting with fr (fr, fr-CA, fra…) gives French, everything else English.
+ * The element's `lang` configuration, else the page's (the course page says
+ * what language it is in; the browser's language would disagree with the
+ * page around the widget): any tag starting with fr (fr, fr-CA, fra…) gives
+ * French, everything else English.
  */
-export function resolveLocale(elementLang?: string | null, documentLang?: string | null, navigatorLang?: string | null): Locale {
-  return /^fr/i.test(elementLang || documentLang || navigatorLang || '') ? 'fr' : 'en';
+export function resolveLocale(elementLang?: string | null, documentLang?: string | null): Locale {
+  return /^fr/i.test(elementLang || documentLang || '') ? 'fr' : 'en';
 }
 
 /** The message `id` with `{name}` placeholders filled; an unknown id shows as itself, never as nothing. */
 export function format(messages: Messages, id: string, params: Params = {}): string {
   return (messages[id] ?? id).replace(/\{(\w+)\}/g, (whole, key: string) => String(params[key] ?? whole));
+}
+
+/**
+ * The message id for error `code`: its own when the catalogue has one, else
+ * `error.internal`. Codes a learner can neither cause nor act on differently
+ * (a malformed request, a refused origin, a set-aside event…) share the
+ * generic message rather than each carrying an entry in every language; a
+ * course may still give any of them its own message by its id.
+ */
+export function errorId(messages: Messages, code: string): string {
+  const id = 'error.' + code;
+  return id in messages ? id : 'error.internal';
 }
 
 /**

@@ -147,18 +147,18 @@ export type InviteDetails = z.infer<typeof InviteDetails>;
 /* -------------------------------------------------------------- commands */
 
 export const CreateInvite = z.object({
-  type: z.literal('invite.create'),
+  type: z.enum(['invite.create']),
   relationship: PchmRelationship,
   objects: ObjectList,
   modalities: ModalityList,
   /** Invite into this existing group (its objects and modalities then apply). */
   group: z.optional(Uuid),
 });
-export const CancelInvite = z.object({ type: z.literal('invite.cancel'), invite: Uuid });
-export const AcceptInvite = z.object({ type: z.literal('invite.accept'), code: InviteCode });
-export const DeclineInvite = z.object({ type: z.literal('invite.decline'), code: InviteCode });
-export const LeaveGroup = z.object({ type: z.literal('group.leave'), group: Uuid });
-export const SetContactNote = z.object({ type: z.literal('group.set-note'), group: Uuid, note: ContactNote });
+export const CancelInvite = z.object({ type: z.enum(['invite.cancel']), invite: Uuid });
+export const AcceptInvite = z.object({ type: z.enum(['invite.accept']), code: InviteCode });
+export const DeclineInvite = z.object({ type: z.enum(['invite.decline']), code: InviteCode });
+export const LeaveGroup = z.object({ type: z.enum(['group.leave']), group: Uuid });
+export const SetContactNote = z.object({ type: z.enum(['group.set-note']), group: Uuid, note: ContactNote });
 
 export const Command = z.discriminatedUnion('type', [
   CreateInvite,
@@ -217,5 +217,5 @@ export const EventsRejected = z.object({
 
 /* ---------------------------------------------------------------- health */
 
-export const Health = z.object({ status: z.literal('ok'), version: z.string(), store: z.string() });
+export const Health = z.object({ status: z.enum(['ok']), version: z.string(), store: z.string() });
 

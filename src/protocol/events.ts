@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { CourseId, IsoTime, LearnerId, Modality, ModalityList, ObjectList, Relationship, Uuid, text } from './codes.js';
+import { CourseId, IsoTime, LearnerId, Modality, ModalityList, ObjectList, Relationship, Uuid, integer, text } from './codes.js';
 
 /**
  * Events record what happened, for the host page, statistics and learning
@@ -8,17 +8,17 @@ import { CourseId, IsoTime, LearnerId, Modality, ModalityList, ObjectList, Relat
  */
 const envelope = {
   id: Uuid,
-  v: z.literal(1),
+  v: integer(1, 1),
   time: IsoTime,
   course: CourseId,
   learner: LearnerId,
 };
 
 // Client-side facts: sent through the outbox.
-export const InviteOpenedEvent = z.object({ ...envelope, type: z.literal('invite.opened'), invite: Uuid });
+export const InviteOpenedEvent = z.object({ ...envelope, type: z.enum(['invite.opened']), invite: Uuid });
 export const InviteLinkSharedEvent = z.object({
   ...envelope,
-  type: z.literal('invite.link-shared'),
+  type: z.enum(['invite.link-shared']),
   invite: Uuid,
   channel: z.enum(['copy', 'share', 'email']),
 });
@@ -27,16 +27,16 @@ export const InviteLinkSharedEvent = z.object({
 const typology = { relationship: Relationship, objects: ObjectList, modalities: ModalityList };
 export const InviteCreatedEvent = z.object({
   ...envelope,
-  type: z.literal('invite.created'),
+  type: z.enum(['invite.created']),
   invite: Uuid,
   group: z.nullable(Uuid),
   ...typology,
 });
-export const InviteCancelledEvent = z.object({ ...envelope, type: z.literal('invite.cancelled'), invite: Uuid });
-export const InviteDeclinedEvent = z.object({ ...envelope, type: z.literal('invite.declined'), invite: Uuid });
+export const InviteCancelledEvent = z.object({ ...envelope, type: z.enum(['invite.cancelled']), invite: Uuid });
+export const InviteDeclinedEvent = z.object({ ...envelope, type: z.enum(['invite.declined']), invite: Uuid });
 export const InviteAcceptedEvent = z.object({
   ...envelope,
-  type: z.literal('invite.accepted'),
+  type: z.enum(['invite.accepted']),
   invite: Uuid,
   group: Uuid,
   inviter: LearnerId,
@@ -44,12 +44,12 @@ export const InviteAcceptedEvent = z.object({
 });
 export const GroupLeftEvent = z.object({
   ...envelope,
-  type: z.literal('group.left'),
+  type: z.enum(['group.left']),
   group: Uuid,
   relationship: Relationship,
   modalities: z.array(Modality),
 });
-export const GroupDissolvedEvent = z.object({ ...envelope, type: z.literal('group.dissolved'), group: Uuid });
+export const GroupDissolvedEvent = z.object({ ...envelope, type: z.enum(['group.dissolved']), group: Uuid });
 
 /** What a client may send to `POST /v1/events`. */
 export const ClientEvent = z.discriminatedUnion('type', [InviteOpenedEvent, InviteLinkSharedEvent]);

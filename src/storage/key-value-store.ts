@@ -48,7 +48,7 @@ export function createMemoryStore(): KeyValueStore {
 export async function openStore(timeoutMs = 3000): Promise<OpenedStore> {
   const store = createIdbStore();
   try {
-    await Promise.race([store.set('probe', 1), new Promise((_, reject) => setTimeout(reject, timeoutMs, `no answer in ${timeoutMs} ms`))]);
+    await Promise.race([store.set('probe', 1), new Promise((_, reject) => setTimeout(reject, timeoutMs, 'timeout'))]);
     return { store, memoryOnly: false };
   } catch (error) {
     return { store: createMemoryStore(), memoryOnly: true, reason: `${error}` };

@@ -32,8 +32,8 @@ export interface PendingCommand {
 /** A problem the session reports (shown translated by the element that owns it). */
 export interface SessionProblem {
   code: ErrorCode | 'network' | 'storage_unavailable' | 'storage_corrupt' | 'token_unavailable' | 'bad_reply';
-  /** The endpoint's message or a technical detail, for logs; people see the translated code. */
-  detail: string;
+  /** A technical detail for logs, where a host's own session has one; Tandem's session reports the code alone. */
+  detail?: string;
 }
 
 export interface SessionSnapshot {

@@ -120,10 +120,11 @@ export function createSession(options: SessionOptions): TandemSession {
     listeners.forEach((listener) => listener(snap));
   }
 
-  const report = (code: SessionProblem['code'], detail: string, offline = snap.offline): void => emit({ problem: { code, detail }, offline });
-  const onStorage = (r: StorageReport): void => report(r.code, r.detail);
+  // Problems carry a code only: people see it translated; the endpoint's messages stay in the outcomes and set-aside records.
+  const report = (code: SessionProblem['code'], offline = snap.offline): void => emit({ problem: { code }, offline });
+  const onStorage = (r: StorageReport): void => report(r.code);
   /** The one mapping from a failed exchange to the snapshot: no HTTP status means offline. */
-  const failed = (r: ApiFailure): void => report(r.code, r.message, !r.status);
+  const failed = (r: ApiFailure): void => report(r.code, !r.status);
   const answered = (): void => {
     attempt = 0;
     if (snap.offline || snap.problem) emit({ offline: false, problem: null });
@@ -162,9 +163,9 @@ export function createSession(options: SessionOptions): TandemSession {
     waiters.delete(id);
   }
 
-  /** Answers every waiting caller with `code`: the commands stay stored under their learner. */
-  function abandon(code: 'token_missing' | 'network', message: string): void {
-    for (const id of [...waiters.keys()]) settleWaiter(id, { ok: false, code, message, path: '' });
+  /** Answers every waiting caller with `code` (also its message: it says all there is): the commands stay stored under their learner. */
+  function abandon(code: 'token_missing' | 'network'): void {
+    for (const id of [...waiters.keys()]) settleWaiter(id, { ok: false, code, message: code, path: '' });
   }
 
   /* ------------------------------------------------------------ learner */
@@ -173,7 +174,7 @@ export function createSession(options: SessionOptions): TandemSession {
     const key = claims && learnerRecordKey(endpoint, course, claims);
     if (learner && learner.key === key) return;
     // The page that asked hears its commands did not go with another's token.
-    abandon('token_missing', 'signed out');
+    abandon('token_missing');
     learner = null;
     emit({ state: null, pending: [], setAside: 0 });
     if (!key || !opened) return;
@@ -199,7 +200,7 @@ export function createSession(options: SessionOptions): TandemSession {
     const last = result.kind === 'unavailable' && result.network ? (await visitor?.read().catch(noop))?.lastLearner : null;
     await becomeLearner(last ?? null);
     emit({ status: last ? 'signed-in' : 'signed-out' });
-    if (result.kind === 'unavailable') report('token_unavailable', result.detail, result.network || snap.offline);
+    if (result.kind === 'unavailable') report('token_unavailable', result.network || snap.offline);
     else await remember(null);
   }
 
@@ -292,7 +293,7 @@ export function createSession(options: SessionOptions): TandemSession {
         ? answer.failures.flatMap(({ index, code, message }) => (batch[index] ? [{ event: batch[index], code, message }] : []))
         : batch.map((event) => ({ event, code: answer.code as LearnerRecord['setAside'][number]['code'], message: answer.message }));
       show(target, await target.data.change(setAside(refused)));
-      report(refused[0]!.code, `${refused.length} set aside: ${refused[0]!.message}`);
+      report(refused[0]!.code);
     }
   }
 
@@ -349,7 +350,7 @@ export function createSession(options: SessionOptions): TandemSession {
   const ready = (async () => {
     opened = options.store ?? (await openStore());
     emit({ memoryOnly: opened.memoryOnly });
-    if (opened.memoryOnly) report('storage_unavailable', opened.reason ?? '');
+    if (opened.memoryOnly) report('storage_unavailable');
     visitor = visitorData(opened.store, endpoint, course, onStorage);
     emit({ keptInvite: (await visitor.read().catch(noop))?.invite ?? null });
     await resolveLearner();
@@ -379,7 +380,7 @@ export function createSession(options: SessionOptions): TandemSession {
       if (!parsed.success) return { ok: false, code: 'bad_request', message: parsed.error.message, path: 'command' };
       await ready;
       const target = learner;
-      if (!target || snap.status !== 'signed-in') return { ok: false, code: 'token_missing', message: 'not signed in', path: '' };
+      if (!target || snap.status !== 'signed-in') return { ok: false, code: 'token_missing', message: 'token_missing', path: '' };
       const pending: PendingCommand = { id: uuid(), command: parsed.data, requestedAt: new Date(now()).toISOString() };
       const outcome = new Promise<CommandOutcome>((resolve) => waiters.set(pending.id, resolve));
       emit({ pending: [...snap.pending, pending] });
@@ -394,7 +395,7 @@ export function createSession(options: SessionOptions): TandemSession {
       const target = learner;
       const event = ClientEvent.safeParse({ ...fact, id: uuid(), v: 1, time: new Date(now()).toISOString(), course, learner: target?.sub });
       if (!target || !event.success) {
-        return report(target ? 'bad_request' : 'token_missing', fact.type);
+        return report(target ? 'bad_request' : 'token_missing');
       }
       const record = await target.data.change(enqueue([event.data])).catch(noop);
       if (record) show(target, record);
@@ -409,7 +410,7 @@ export function createSession(options: SessionOptions): TandemSession {
     },
 
     async keepInvite(code) {
-      if (code !== null && !InviteCode.safeParse(code).success) return report('invite_not_found', code);
+      if (code !== null && !InviteCode.safeParse(code).success) return report('invite_not_found');
       await ready;
       emit({ keptInvite: code });
       await visitor?.change((r) => ({ ...r, invite: code })).catch(noop);
@@ -421,7 +422,7 @@ export function createSession(options: SessionOptions): TandemSession {
       for (const type of PAGE_EVENTS) page?.target.removeEventListener(type, onPage);
       clearTimer(retryTimer);
       clearTimer(pollTimer);
-      abandon('network', 'session closed');
+      abandon('network');
       listeners.clear();
     },
   };

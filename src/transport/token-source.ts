@@ -18,7 +18,7 @@ export type TokenResult =
   | { kind: 'token'; token: string; claims: TokenClaims }
   | { kind: 'signed-out' }
   /** No answer we can trust: `network` when the token URL could not be reached (the learner may be offline). */
-  | { kind: 'unavailable'; network: boolean; detail: string };
+  | { kind: 'unavailable'; network: boolean };
 
 export interface TokenSource {
   /** A usable token, refreshed first when it expired or was rejected. */
@@ -33,7 +33,8 @@ export interface TokenSource {
 const TokenJson = z.object({ token: z.nullable(z.string()) });
 
 const SIGNED_OUT: TokenResult = { kind: 'signed-out' };
-const unavailable = (network: boolean, detail: string): TokenResult => ({ kind: 'unavailable', network, detail });
+// Why a token is unusable (not a JWT, expired, a 500) helps nobody on the page: the snapshot says `token_unavailable`.
+const UNAVAILABLE: TokenResult = { kind: 'unavailable', network: false };
 
 export function createTokenSource(
   { endpoint, course, token: attribute, 'token-url': tokenUrl }: Pick<TandemConfig, 'endpoint' | 'course' | 'token' | 'token-url'>,
@@ -49,8 +50,7 @@ export function createTokenSource(
   const accept = (token: string | null | undefined): TokenResult => {
     if (!token) return SIGNED_OUT;
     const claims = readTokenClaims(token);
-    if (!claims) return unavailable(false, 'not a JWT');
-    return isExpired(claims, now(), 0) ? unavailable(false, 'expired') : { kind: 'token', token, claims };
+    return !claims || isExpired(claims, now(), 0) ? UNAVAILABLE : { kind: 'token', token, claims };
   };
 
   async function fromUrl(url: string): Promise<TokenResult> {
@@ -59,10 +59,10 @@ export function createTokenSource(
       const response = await doFetch(url, { credentials: 'include', headers: { Accept: 'application/json, text/plain' } });
       // 401/403: nobody (enrolled) is signed in on the platform: a normal state.
       if ([204, 401, 403].includes(response.status)) return SIGNED_OUT;
-      if (!response.ok) return unavailable(false, `token-url ${response.status}`);
+      if (!response.ok) return UNAVAILABLE;
       body = (await response.text()).trim();
-    } catch (error) {
-      return unavailable(true, String(error));
+    } catch {
+      return { kind: 'unavailable', network: true };
     }
     let json: unknown = body;
     try {
@@ -72,7 +72,7 @@ export function createTokenSource(
     }
     if (typeof json === 'string') return accept(json);
     const parsed = TokenJson.safeParse(json);
-    return parsed.success ? accept(parsed.data.token) : unavailable(false, 'no token in JSON');
+    return parsed.success ? accept(parsed.data.token) : UNAVAILABLE;
   }
 
   async function fetchToken(why: TokenRequest['reason']): Promise<TokenResult> {
@@ -80,8 +80,8 @@ export function createTokenSource(
     if (provider) {
       try {
         return accept(await provider({ endpoint, course, reason: why }));
-      } catch (error) {
-        return unavailable(false, String(error));
+      } catch {
+        return UNAVAILABLE;
       }
     }
     // A static token cannot be refreshed: once rejected or expired, the URL (if any) takes over.

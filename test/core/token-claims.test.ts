@@ -7,7 +7,7 @@ const jwt = (claims: unknown) => `${b64url({ alg: 'HS256', typ: 'JWT' })}.${b64u
 
 test('readTokenClaims reads a JWT payload without verifying it', () => {
   const cases: Array<[string, ReturnType<typeof readTokenClaims>]> = [
-    [jwt({ sub: 'a1', iss: 'p', name: 'Zoë', course: 'c', role: 'learner', exp: 10 }), { sub: 'a1', iss: 'p', name: 'Zoë', course: 'c', role: 'learner', exp: 10 }],
+    [jwt({ sub: 'a1', iss: 'p', name: 'Zoë', course: 'c', role: 'learner', exp: 10 }), { sub: 'a1', iss: 'p', exp: 10 }], // name, course and role are the endpoint's to read
     [jwt({ sub: 'a1', iss: 'p' }), { sub: 'a1', iss: 'p' }],
     [jwt({ sub: 'a1', iss: 'p', exp: '10', name: 7 }), { sub: 'a1', iss: 'p' }], // wrong types ignored
     [jwt({ iss: 'p' }), null],

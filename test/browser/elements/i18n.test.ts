@@ -2,24 +2,24 @@ import { expect } from '@open-wc/testing';
 import { MODALITIES, OBJECTS, RELATIONSHIPS } from '../../../src/core/typology.js';
 import { ERROR_CODES } from '../../../src/protocol/api.js';
 import { en } from '../../../src/i18n/en.js';
-import { format, loadCatalogue, resolveLocale, withOverrides } from '../../../src/i18n/translate.js';
+import { errorId, format, loadCatalogue, resolveLocale, withOverrides } from '../../../src/i18n/translate.js';
 
 describe('i18n', () => {
   describe('resolveLocale', () => {
-    const cases: [string | null, string | null, string | null, 'en' | 'fr'][] = [
-      ['fr', 'en', 'en-US', 'fr'],
-      ['fr-CA', null, null, 'fr'],
-      ['en', 'fr', 'fr-FR', 'en'],
-      [null, 'fr', 'en-US', 'fr'],
-      ['', 'fr-BE', 'en-US', 'fr'],
-      [null, '', 'fr-FR', 'fr'],
-      [null, null, 'de-DE', 'en'],
-      [null, null, null, 'en'],
-      ['es', 'fr', null, 'en'],
+    const cases: [string | null, string | null, 'en' | 'fr'][] = [
+      ['fr', 'en', 'fr'],
+      ['fr-CA', null, 'fr'],
+      ['en', 'fr', 'en'],
+      [null, 'fr', 'fr'],
+      ['', 'fr-BE', 'fr'],
+      [null, 'de-DE', 'en'],
+      [null, '', 'en'],
+      [null, null, 'en'],
+      ['es', 'fr', 'en'],
     ];
-    for (const [element, page, browser, expected] of cases) {
-      it(`element ${element}, page ${page}, browser ${browser} → ${expected}`, () => {
-        expect(resolveLocale(element, page, browser)).to.equal(expected);
+    for (const [element, page, expected] of cases) {
+      it(`element ${element}, page ${page} → ${expected}`, () => {
+        expect(resolveLocale(element, page)).to.equal(expected);
       });
     }
   });
@@ -27,7 +27,7 @@ describe('i18n', () => {
   describe('format', () => {
     const cases: [string, Record<string, string | number> | undefined, string][] = [
       ['join.title', { name: 'Alice', course: 'Climate 101' }, 'Alice invites you to study Climate 101 together'],
-      ['join.group', { members: 2, size: 3 }, 'The group has 2 of 3 places taken.'],
+      ['join.group', { members: 2, size: 3 }, 'Places taken: 2 of 3.'],
       ['status.accepted', {}, 'Accepted by {name}'],
       ['status.accepted', { name: '{course}' }, 'Accepted by {course}'],
       ['no.such.id', undefined, 'no.such.id'],
@@ -55,18 +55,60 @@ describe('i18n', () => {
     }
   });
 
+  // Errors a learner can meet and act on differently have a message of their own; the others share `error.internal`.
+  const OWN_MESSAGE = [
+    'token_missing',
+    'token_invalid',
+    'token_expired',
+    'invite_not_found',
+    'invite_expired',
+    'invite_cancelled',
+    'invite_used',
+    'invite_declined',
+    'own_invite',
+    'already_member',
+    'group_full',
+    'group_not_found',
+    'not_member',
+    'not_offered',
+    'internal',
+    'network',
+    'storage_unavailable',
+    'token_unavailable',
+  ];
+  const EVERY_ERROR = [...ERROR_CODES, 'network', 'bad_reply', 'storage_unavailable', 'storage_corrupt', 'token_unavailable'];
+
+  describe('errorId', () => {
+    const cases: [string, Record<string, string>, string][] = [
+      ['group_full', en, 'error.group_full'],
+      ['network', en, 'error.network'],
+      ['bad_request', en, 'error.internal'],
+      ['id_conflict', en, 'error.internal'],
+      ['storage_corrupt', en, 'error.internal'],
+      ['not_a_code', en, 'error.internal'],
+      // A course can still give a shared code its own message.
+      ['bad_request', { ...en, 'error.bad_request': 'Oops' }, 'error.bad_request'],
+    ];
+    for (const [code, messages, expected] of cases) {
+      it(`${code}${messages === en ? '' : ' (overridden)'} → ${expected}`, () => {
+        expect(errorId(messages, code)).to.equal(expected);
+      });
+    }
+  });
+
   describe('catalogues label every code', () => {
     const ids = [
       ...RELATIONSHIPS.map((c) => `relationship.${c}`),
       ...OBJECTS.map((c) => `object.${c}`),
       ...MODALITIES.map((c) => `modality.${c}`),
       ...['pending', 'accepted', 'declined', 'cancelled', 'expired'].map((c) => `status.${c}`),
-      ...[...ERROR_CODES, 'network', 'bad_reply', 'storage_unavailable', 'token_unavailable'].map((c) => `error.${c}`),
+      ...OWN_MESSAGE.map((c) => `error.${c}`),
     ];
     for (const locale of ['en', 'fr'] as const) {
-      it(`${locale}: ${ids.length} labels, none empty, French differs from English where it should`, async () => {
+      it(`${locale}: ${ids.length} labels, none empty; every error code has a message; same ids as English`, async () => {
         const catalogue: Record<string, string> = await loadCatalogue(locale);
         for (const id of ids) expect(catalogue[id], id).to.be.a('string').and.not.equal('');
+        for (const code of EVERY_ERROR) expect(catalogue[errorId(catalogue, code)], code).to.be.a('string').and.not.equal('');
         expect(Object.keys(catalogue).sort()).to.deep.equal(Object.keys(en).sort());
       });
     }

@@ -1,6 +1,6 @@
 /**
  * <tandem-groups> states, each rendered from a fixture and checked for accessibility:
- * - loading, signed out, empty (hint to invite)
+ * - loading, signed out (with and without an enroll-url), empty (hint to invite)
  * - groups list (names, relationships, what and how, contact notes; own note editable)
  * - names and notes with HTML or script (shown as text)
  * - saving a note, pending commands shown as pending, offline banner
@@ -27,13 +27,21 @@ describe('<tandem-groups>', () => {
 
     it('signed out', async () => {
       const el = await render(new FakeSession({ status: 'signed-out', state: null }));
-      expect(text(el)).to.contain('Sign in to see your study groups.');
+      expect(shadow(el, 'a[part="button"]').textContent).to.equal('Sign in or enroll to see your study groups');
+      await expect(el).to.be.accessible();
+    });
+
+    it('signed out, the course giving no enroll-url: the prompt as text', async () => {
+      const { 'enroll-url': _, ...rest } = CONFIG;
+      const el = await render(new FakeSession({ status: 'signed-out', state: null }), rest);
+      expect(text(el)).to.contain('Sign in or enroll to see your study groups');
+      expect(el.shadowRoot!.querySelector('a')).to.equal(null);
       await expect(el).to.be.accessible();
     });
 
     it('empty: a hint to use the invite form', async () => {
       const el = await render(new FakeSession({ state: learnerState({ groups: [] }) }));
-      expect(text(el)).to.contain('Invite someone you know with the invite form.');
+      expect(text(el)).to.contain('No group yet: invite someone.');
       await expect(el).to.be.accessible();
     });
 

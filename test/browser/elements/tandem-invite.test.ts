@@ -41,7 +41,7 @@ describe('<tandem-invite>', () => {
 
     it('signed out: a prompt with the enroll link', async () => {
       const el = await render(new FakeSession({ status: 'signed-out', state: null }));
-      expect(text(el)).to.contain('Sign in or enroll to invite someone');
+      expect(shadow(el, 'a[part="button"]').textContent).to.equal('Sign in or enroll to invite someone');
       expect(shadow<HTMLAnchorElement>(el, 'a[part="button"]').href).to.equal('https://mooc.example.org/enroll');
       await expect(el).to.be.accessible();
     });
@@ -61,8 +61,12 @@ describe('<tandem-invite>', () => {
       const el = await render(session);
       choose(el, 'objects', 'discuss');
       await submit(el);
-      expect(text(el)).to.contain('Choose who you invite.').and.contain('Choose at least one way to work together.');
-      expect(text(el)).not.to.contain('Choose at least one thing');
+      // The fields left empty, and only those, are marked and described by the message.
+      const marked = [...el.shadowRoot!.querySelectorAll('fieldset[data-invalid]')];
+      expect(marked.map((f) => f.querySelector('legend')!.textContent)).to.deep.equal(['Who do you invite?', 'How will you work together?']);
+      for (const fieldset of marked) {
+        expect(el.shadowRoot!.getElementById(fieldset.getAttribute('aria-describedby')!)!.textContent).to.equal('Make a choice.');
+      }
       expect(session.sent()).to.have.length(0);
       await expect(el).to.be.accessible();
     });
@@ -132,9 +136,9 @@ describe('<tandem-invite>', () => {
       expect(text(el)).not.to.contain('Invite someone else to this group');
     });
 
-    it('memory only: says it is saved on this device only', async () => {
+    it('memory only: says it is saved for this visit only', async () => {
       const el = await render(new FakeSession({ memoryOnly: true }));
-      expect(shadow(el, '[part="notice"]').textContent).to.contain('Saved on this device only');
+      expect(shadow(el, '[part="notice"]').textContent).to.contain('Saved for this visit only.');
       await expect(el).to.be.accessible();
     });
   });
@@ -208,7 +212,7 @@ describe('<tandem-invite>', () => {
       buttonByText(el, 'Yes').click();
       await settle(el);
       expect(session.sent()).to.deep.equal([{ type: 'invite.cancel', invite: ids.invitePending }]);
-      expect(shadow(el, '[role="status"]').textContent).to.equal('Invite cancelled.');
+      expect(shadow(el, '[role="status"]').textContent).to.equal('This invite was cancelled.');
     });
 
     it('a refusal shows a translated alert and dispatches tandem-error', async () => {

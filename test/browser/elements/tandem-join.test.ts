@@ -47,7 +47,7 @@ describe('<tandem-join>', () => {
       openLink('#tandem-invite=not-a-code');
       const session = new FakeSession();
       const el = await opened(session);
-      expect(text(el)).to.contain('This invite link is damaged');
+      expect(text(el)).to.contain('This invite link is not valid; ask for a new one.');
       expect(session.calls).to.deep.equal([]);
       await expect(el).to.be.accessible();
     });
@@ -60,7 +60,7 @@ describe('<tandem-join>', () => {
         return new Promise(() => {});
       };
       const el = await opened(session);
-      expect(text(el)).to.contain('Loading the invite…');
+      expect(text(el)).to.contain('Loading…');
       expect(session.calls).to.deep.equal([{ method: 'inviteDetails', code: codes.pending }]);
       await expect(el).to.be.accessible();
     });
@@ -108,7 +108,7 @@ describe('<tandem-join>', () => {
       const session = new FakeSession();
       session.details = { ok: true, details: inviteDetails({ id: ids.inviteAccepted, members: 2, groupSize: 3 }) };
       const el = await opened(session);
-      expect(text(el)).to.contain('The group has 2 of 3 places taken.');
+      expect(text(el)).to.contain('Places taken: 2 of 3.');
     });
 
     it('a kept invite is offered again when the learner comes back signed in', async () => {
@@ -167,13 +167,13 @@ describe('<tandem-join>', () => {
       const el = await opened(session);
       buttonByText(el, 'Decline').click();
       await settle(el);
-      expect(text(el)).to.contain('You declined this invite.');
+      expect(shadow(el, '[role="status"]').textContent).to.equal('This invite was declined.');
       expect(location.hash).to.equal('');
       await expect(el).to.be.accessible();
     });
 
     for (const [code, message] of [
-      ['invite_not_found', 'This invite does not exist.'],
+      ['invite_not_found', 'This invite link is not valid; ask for a new one.'],
       ['invite_expired', 'This invite has expired.'],
       ['invite_cancelled', 'This invite was cancelled.'],
       ['invite_used', 'This invite has already been used.'],
