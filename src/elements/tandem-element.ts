@@ -10,6 +10,9 @@ import { styles } from './styles.js';
 
 type View = TemplateResult | typeof nothing;
 
+/** Session problems already fired as `tandem-error` by some element of the page. */
+const reported = new WeakSet<object>();
+
 /**
  * What the learner elements share. It reads the configuration (a
  * `<tandem-config>` overlaid with the element's own attributes, re-read when
@@ -117,7 +120,16 @@ export abstract class TandemElement extends LitElement {
     if (next == this.bound) return;
     this.#unsubscribe?.();
     this.bound = next;
-    this.#unsubscribe = next?.subscribe(() => this.requestUpdate());
+    this.#unsubscribe = next?.subscribe(({ problem }) => {
+      // A session problem (events the endpoint refused and set aside, storage
+      // trouble…) is one new object per report: the first element that sees it
+      // fires `tandem-error`, so a page with three elements hears it once.
+      if (problem && !reported.has(problem)) {
+        reported.add(problem);
+        if (problem.code != 'network') fire(this, { code: problem.code, message: problem.detail ?? problem.code });
+      }
+      this.requestUpdate();
+    });
     this.requestUpdate();
   }
 

@@ -160,7 +160,8 @@ export const DeclineInvite = z.object({ type: z.enum(['invite.decline']), code: 
 export const LeaveGroup = z.object({ type: z.enum(['group.leave']), group: Uuid });
 export const SetContactNote = z.object({ type: z.enum(['group.set-note']), group: Uuid, note: ContactNote });
 
-export const Command = z.discriminatedUnion('type', [
+/** A union told apart by `type` (see the note on unions in events.ts). */
+export const Command = z.union([
   CreateInvite,
   CancelInvite,
   AcceptInvite,

@@ -52,10 +52,10 @@ export const GroupLeftEvent = z.object({
 export const GroupDissolvedEvent = z.object({ ...envelope, type: z.enum(['group.dissolved']), group: Uuid });
 
 /** What a client may send to `POST /v1/events`. */
-export const ClientEvent = z.discriminatedUnion('type', [InviteOpenedEvent, InviteLinkSharedEvent]);
+export const ClientEvent = z.union([InviteOpenedEvent, InviteLinkSharedEvent]);
 export type ClientEvent = z.infer<typeof ClientEvent>;
 
-export const ServerEvent = z.discriminatedUnion('type', [
+export const ServerEvent = z.union([
   InviteCreatedEvent,
   InviteCancelledEvent,
   InviteDeclinedEvent,
@@ -65,8 +65,11 @@ export const ServerEvent = z.discriminatedUnion('type', [
 ]);
 export type ServerEvent = z.infer<typeof ServerEvent>;
 
-// One union kind across the protocol (discriminated), so the bundle carries one.
-export const TandemEvent = z.discriminatedUnion('type', [
+// Plain unions of objects told apart by their one-value `type`, rather than
+// z.discriminatedUnion: the same values pass and the widget's bundle is
+// ~0.4 KB lighter; the endpoint's error reporting looks into the branch whose
+// type matched (src/server/validation.ts), so paths stay precise.
+export const TandemEvent = z.union([
   InviteOpenedEvent,
   InviteLinkSharedEvent,
   InviteCreatedEvent,

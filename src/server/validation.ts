@@ -12,9 +12,29 @@ export type Parsed<T> = { ok: true; data: T } | { ok: false; path: string; messa
 export function parseWith<S extends z.ZodMiniType>(schema: S, value: unknown, prefix = ''): Parsed<z.infer<S>> {
   const result = schema.safeParse(value, { error: englishErrors });
   if (result.success) return { ok: true, data: result.data as z.infer<S> };
-  const issue = result.error.issues[0];
-  const segments = [prefix, ...(issue?.path ?? []).map(String)].filter((s) => s !== '');
-  return { ok: false, path: segments.join('.'), message: issue?.message ?? 'Invalid input' };
+  const { path, message } = describe(result.error.issues);
+  const segments = [prefix, ...path.map(String)].filter((s) => s !== '');
+  return { ok: false, path: segments.join('.'), message };
+}
+
+/**
+ * The first issue, by its full path. Commands and events are unions of
+ * objects told apart by a one-value `type`; for those, the branch whose type
+ * matched explains the failure best ("command.objects.0: …"), and when no
+ * type matched, the `type` itself is what is wrong.
+ */
+function describe(issues: readonly z.core.$ZodIssue[], base: PropertyKey[] = []): { path: PropertyKey[]; message: string } {
+  const issue = issues[0];
+  if (!issue) return { path: base, message: 'Invalid input' };
+  const path = [...base, ...issue.path];
+  if (issue.code === 'invalid_union' && issue.errors.length) {
+    const matched = issue.errors.find((branch) => !branch.some((i) => i.path[0] === 'type'));
+    if (matched) return describe(matched, path);
+    if (issue.errors.every((branch) => branch.some((i) => i.path[0] === 'type'))) {
+      return { path: [...path, 'type'], message: 'Invalid input: unknown type' };
+    }
+  }
+  return { path, message: issue.message };
 }
 
 /** Parses a request value or throws 400 bad_request naming the failing path. */
