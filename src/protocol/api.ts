@@ -53,9 +53,16 @@ export const ERROR_CODES = [
 export const ErrorCode = z.enum(ERROR_CODES);
 export type ErrorCode = z.infer<typeof ErrorCode>;
 
+/**
+ * An error code on the wire: one of ERROR_CODES from this endpoint, but a
+ * client accepts any string, because later versions and other implementations
+ * of the API may add codes (an unknown one reads as a generic failure).
+ */
+const WireErrorCode = z.string();
+
 export const ApiErrorBody = z.object({
   error: z.object({
-    code: ErrorCode,
+    code: WireErrorCode,
     message: z.string(),
     /** The failing path in the request, as dotted segments (`command.objects.0`); empty when not about one field. */
     path: z.string(),
@@ -199,7 +206,7 @@ export type CommandResponse = z.infer<typeof CommandResponse>;
 
 export const EventFailure = z.object({
   index: integer(0),
-  code: ErrorCode,
+  code: WireErrorCode,
   message: z.string(),
   path: z.string(),
 });

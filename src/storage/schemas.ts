@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { Command, ErrorCode, LearnerState } from '../protocol/api.js';
+import { Command, LearnerState } from '../protocol/api.js';
 import { InviteCode, IsoTime, LearnerId, Uuid, integer, text } from '../protocol/codes.js';
 import { ClientEvent } from '../protocol/events.js';
 
@@ -18,7 +18,7 @@ export type StoredPendingCommand = z.infer<typeof StoredPendingCommand>;
 /** An event the endpoint refused: kept, counted and reported, never silently dropped. */
 export const SetAsideEvent = z.object({
   event: ClientEvent,
-  code: ErrorCode,
+  code: z.string(),
   message: z.string(),
   at: IsoTime,
 });

@@ -9,9 +9,9 @@ import {
   InviteDetails,
   LearnerState,
   type CommandRequest,
-  type ErrorCode,
 } from '../protocol/api.js';
 import type { ClientEvent } from '../protocol/events.js';
+import type { FailureCode } from './session-types.js';
 
 /**
  * Typed calls to the endpoint's HTTP API. Every reply is parsed with the
@@ -23,7 +23,7 @@ import type { ClientEvent } from '../protocol/events.js';
 
 export interface ApiFailure {
   ok: false;
-  code: ErrorCode | 'network' | 'bad_reply';
+  code: FailureCode;
   message: string;
   /** The failing path in the request, empty when not about one field. */
   path: string;

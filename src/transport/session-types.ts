@@ -1,4 +1,11 @@
 import type { Command, CommandResult, ErrorCode, InviteDetails, LearnerState } from '../protocol/api.js';
+
+/**
+ * A failure's code: one of the API's ERROR_CODES, a code of the widget's own,
+ * or a code an endpoint added that this widget does not know yet (shown as a
+ * generic failure). The `string & {}` keeps editors suggesting the known ones.
+ */
+export type FailureCode = ErrorCode | 'network' | 'bad_reply' | (string & {});
 import type { ClientEvent, ServerEvent } from '../protocol/events.js';
 
 /**
@@ -31,7 +38,7 @@ export interface PendingCommand {
 
 /** A problem the session reports (shown translated by the element that owns it). */
 export interface SessionProblem {
-  code: ErrorCode | 'network' | 'storage_unavailable' | 'storage_corrupt' | 'token_unavailable' | 'bad_reply';
+  code: FailureCode | 'storage_unavailable' | 'storage_corrupt' | 'token_unavailable';
   /** A technical detail for logs, where a host's own session has one; Tandem's session reports the code alone. */
   detail?: string;
 }
@@ -56,7 +63,7 @@ export interface SessionSnapshot {
 
 export type CommandOutcome =
   | { ok: true; result: CommandResult; events: ServerEvent[] }
-  | { ok: false; code: ErrorCode | 'network' | 'bad_reply'; message: string; path: string };
+  | { ok: false; code: FailureCode; message: string; path: string };
 
 export interface TandemSessionApi {
   snapshot(): SessionSnapshot;
@@ -70,7 +77,7 @@ export interface TandemSessionApi {
   /** Queues a client-side fact in the persistent outbox. */
   track(fact: ClientFact): Promise<void>;
   /** What an invite code's holder may see, before signing in. */
-  inviteDetails(code: string): Promise<{ ok: true; details: InviteDetails } | { ok: false; code: ErrorCode | 'network' | 'bad_reply'; message: string }>;
+  inviteDetails(code: string): Promise<{ ok: true; details: InviteDetails } | { ok: false; code: FailureCode; message: string }>;
   /** Keeps an invite code locally (for a visitor who goes to sign in or enroll first); null forgets it. */
   keepInvite(code: string | null): Promise<void>;
   /** Asks the endpoint for fresh state now (also done every 30 s while the page is visible). */

@@ -97,6 +97,16 @@ describe('api client failures', () => {
     expect(await rejected.api.events([EVENT], 'T')).to.deep.include({ code: 'invalid_events', failures });
   });
 
+  it('keeps an error code it does not know (a newer or another endpoint added it) rather than calling the reply unreadable', async () => {
+    const { api } = client(() => json(409, errorBody('group_locked' as never, 'locked by staff')));
+    expect(await api.command({ id: EVENT.id, course: COURSE, command: { type: 'group.leave', group: EVENT.invite } }, 'T')).to.include({
+      ok: false,
+      status: 409,
+      code: 'group_locked',
+      message: 'locked by staff',
+    });
+  });
+
   it('derives a code from the status when the error body is not ours', async () => {
     const { api } = client(() => new Response('Bad Gateway', { status: 502 }));
     expect(await api.state(COURSE, 'T')).to.include({ ok: false, status: 502, code: 'internal' });
