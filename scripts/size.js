@@ -3,7 +3,7 @@
 import { relative } from 'node:path';
 import { BUDGET_BYTES, measureBundle } from './bundle-size.js';
 
-const NOTE = { eager: '', catalogue: ' (lazy catalogue, largest: counted)', lazy: ' (lazy, not counted)' };
+const NOTE = { eager: '', runtime: ' (loaded at once: counted)', catalogue: ' (lazy catalogue, largest: counted)', lazy: ' (lazy, not counted)' };
 let result;
 try {
   result = measureBundle();

@@ -25,12 +25,10 @@ export function backoffDelay(attempt: number, random: number, policy: BackoffPol
  * milliseconds from `nowMs`, or undefined when absent or unreadable.
  */
 export function parseRetryAfter(header: string | null | undefined, nowMs: number): number | undefined {
-  if (header == null || header.trim() === '') return undefined;
-  const value = header.trim();
+  const value = header?.trim();
+  if (!value) return undefined;
   if (/^\d+$/.test(value)) return Number(value) * 1000;
   // An HTTP date names its weekday and month; a bare '-3' would parse as a year.
-  if (!/[a-z]/i.test(value)) return undefined;
-  const date = Date.parse(value);
-  if (Number.isNaN(date)) return undefined;
-  return Math.max(0, date - nowMs);
+  const date = /[a-z]/i.test(value) ? Date.parse(value) : NaN;
+  return Number.isNaN(date) ? undefined : Math.max(0, date - nowMs);
 }

@@ -20,13 +20,12 @@ function decodeBase64Url(segment: string): string {
 /** The claims, or null when the value is not a readable JWT naming a subject and an issuer. */
 export function readTokenClaims(token: string): TokenClaims | null {
   const parts = token.split('.');
-  if (parts.length !== 3 || !parts[1]) return null;
+  if (parts.length !== 3) return null;
   try {
-    const claims: unknown = JSON.parse(decodeBase64Url(parts[1]));
-    if (typeof claims !== 'object' || claims === null) return null;
-    const c = claims as Record<string, unknown>;
-    if (typeof c.sub !== 'string' || typeof c.iss !== 'string' || !c.sub || !c.iss) return null;
-    return typeof c.exp === 'number' ? { sub: c.sub, iss: c.iss, exp: c.exp } : { sub: c.sub, iss: c.iss };
+    // An empty middle part fails to parse; any other JSON (a string, a number, null) has no `sub`.
+    const c = JSON.parse(decodeBase64Url(parts[1]!)) as Record<string, unknown> | null;
+    if (typeof c?.sub !== 'string' || typeof c.iss !== 'string' || !c.sub || !c.iss) return null;
+    return { sub: c.sub, iss: c.iss, ...(typeof c.exp === 'number' && { exp: c.exp }) };
   } catch {
     return null;
   }
@@ -34,7 +33,8 @@ export function readTokenClaims(token: string): TokenClaims | null {
 
 /** True when the token expires within `skewSeconds` of `nowMs` (so it is refreshed a little early). */
 export function isExpired(claims: TokenClaims, nowMs: number, skewSeconds = 30): boolean {
-  return claims.exp !== undefined && claims.exp * 1000 <= nowMs + skewSeconds * 1000;
+  // Without `exp` the product is NaN, and NaN is never <=: such a token does not expire.
+  return (claims.exp as number) * 1000 <= nowMs + skewSeconds * 1000;
 }
 
 /**

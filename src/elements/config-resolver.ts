@@ -1,6 +1,6 @@
-import { CONFIG_ATTRIBUTES, TandemConfig, type ConfigAttribute } from '../protocol/config.js';
-
-export type RawConfig = Partial<Record<ConfigAttribute, string>>;
+import { TandemConfig } from '../protocol/config.js';
+import type { ConfigAttribute } from '../protocol/config-attributes.js';
+import type { RawConfig } from './config-reader.js';
 
 /** One attribute that is missing or does not hold what it should. */
 export interface ConfigProblem {
@@ -11,22 +11,6 @@ export interface ConfigProblem {
 export type ConfigResult =
   | { ok: true; config: TandemConfig }
   | { ok: false; problems: ConfigProblem[]; /** The raw `lang`, so the error itself can be translated. */ lang?: string | undefined };
-
-/**
- * The attributes that configure `element`: those of the first
- * `<tandem-config>` (in the element's own tree first, then the document),
- * overlaid with the element's own. Empty attributes count as absent.
- */
-export function readRawConfig(element: Element): RawConfig {
-  const raw: RawConfig = {};
-  for (const source of [(element.getRootNode() as ParentNode).querySelector?.('tandem-config') ?? document.querySelector('tandem-config'), element]) {
-    for (const name of CONFIG_ATTRIBUTES) {
-      const value = source?.getAttribute(name)?.trim();
-      if (value) raw[name] = value;
-    }
-  }
-  return raw;
-}
 
 /**
  * Parses raw attributes into a configuration. URLs written relative to the

@@ -1,4 +1,4 @@
-import { CONFIG_ATTRIBUTES } from '../protocol/config.js';
+import { CONFIG_ATTRIBUTES } from '../protocol/config-attributes.js';
 import { define } from './define.js';
 import { CONFIG_CHANGE } from './events.js';
 

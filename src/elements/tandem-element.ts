@@ -1,14 +1,20 @@
 import { LitElement, html, type PropertyDeclarations, nothing, type PropertyValues, type TemplateResult } from 'lit';
-import { CONFIG_ATTRIBUTES, type TandemConfig } from '../protocol/config.js';
+import { CONFIG_ATTRIBUTES } from '../protocol/config-attributes.js';
+import type { TandemConfig } from '../protocol/config.js';
 import type { Command } from '../protocol/api.js';
 import type { ClientFact, CommandOutcome, SessionSnapshot, TandemSessionApi } from '../transport/session-types.js';
-import { getSession } from '../transport/session.js';
-import { errorId, format, loadCatalogue, resolveLocale, withOverrides, type Catalogue, type Locale, type MessageId, type Messages, type Params } from '../i18n/translate.js';
-import { parseConfig, readRawConfig, type ConfigProblem } from './config-resolver.js';
+import { errorId, format, loadCatalogue, resolveLocale, withOverrides, type MessageId, type Messages, type Params } from '../i18n/translate.js';
+import type { ConfigProblem } from './config-resolver.js';
+import { readRawConfig } from './config-reader.js';
 import { CONFIG_CHANGE, fire } from './events.js';
 import { styles } from './styles.js';
 
 type View = TemplateResult | typeof nothing;
+
+type Runtime = typeof import('./runtime.js');
+/** The runtime chunk, asked for by the first element that connects; `runtime` once it is here. */
+let loading: Promise<Runtime> | undefined;
+let runtime: Runtime | undefined;
 
 /** Session problems already fired as `tandem-error` by some element of the page. */
 const reported = new WeakSet<object>();
@@ -53,33 +59,55 @@ export abstract class TandemElement extends LitElement {
 
   #unsubscribe?: (() => void) | undefined;
   #messages!: Messages;
-  #locale?: Locale;
   #logged = new Set<string>();
+  #turn = 0;
+  /**
+   * Reads the configuration, then (once the page's catalogue and the runtime
+   * chunk are here, at once when they already are) parses it, applies the
+   * language and binds the session. Until then the element shows its
+   * placeholder. Re-reading is cheap and idempotent: the session is shared per
+   * configuration, the catalogue cached, problems logged once.
+   */
   readonly #resolve = (): void => {
-    // Re-reading is cheap and idempotent: the session is shared per configuration, the catalogue cached, problems logged once.
-    const result = parseConfig(readRawConfig(this), document.baseURI);
-    this.config = result.ok ? result.config : null;
-    this.problems = result.ok ? [] : result.problems;
-    for (const { attribute, kind } of this.problems) {
-      const line = `Tandem <${this.localName}>: ${attribute} ${kind}`;
-      if (!this.#logged.has(line)) console.error(line);
-      this.#logged.add(line);
-    }
-    const locale = (this.#locale = resolveLocale(result.ok ? result.config.lang : result.lang, document.documentElement.lang));
-    const apply = (catalogue: Catalogue): void => {
-      if (this.#locale != locale) return;
+    const raw = readRawConfig(this);
+    const turn = ++this.#turn;
+    const locale = resolveLocale(raw.lang, document.documentElement.lang);
+    const apply = (catalogue: Messages, { parseConfig }: Runtime): void => {
+      // A newer reading (an attribute changed meanwhile) wins.
+      if (turn != this.#turn) return;
+      const result = parseConfig(raw, document.baseURI);
+      this.config = result.ok ? result.config : null;
+      this.problems = result.ok ? [] : result.problems;
+      for (const { attribute, kind } of this.problems) {
+        const line = `Tandem <${this.localName}>: ${attribute} ${kind}`;
+        if (!this.#logged.has(line)) console.error(line);
+        this.#logged.add(line);
+      }
       this.#messages = withOverrides(catalogue, this.config?.messages, locale);
       this.ready = true;
+      this.#bind(true);
       this.requestUpdate();
     };
     const catalogue = loadCatalogue(locale);
-    if (catalogue instanceof Promise) {
-      this.ready = false;
-      // The chunk could not load (offline before it was cached, or replaced by a newer deploy): ids are better than a blank.
-      // English would be no rescue, being a chunk from the same place.
-      void catalogue.then(apply, () => apply({} as Catalogue));
-    } else apply(catalogue);
-    this.#bind(true);
+    if (runtime && !(catalogue instanceof Promise)) return apply(catalogue, runtime);
+    this.ready = false;
+    // A catalogue chunk that cannot load (offline before it was cached, or replaced by a newer deploy) leaves ids,
+    // better than a blank; English would be no rescue, being a chunk from the same place.
+    void Promise.all([Promise.resolve(catalogue).catch(() => ({})), (loading ??= import('./runtime.js'))]).then(
+      ([messages, loaded]) => apply(messages, (runtime = loaded)),
+      () => {
+        // The runtime chunk did not load (offline before it was cached): say so rather than keep a placeholder,
+        // and let the next connection try again.
+        loading = undefined;
+        if (turn != this.#turn) return;
+        const known = loadCatalogue(locale);
+        this.#messages = known instanceof Promise ? {} : known;
+        this.config = null;
+        this.problems = [];
+        this.ready = true;
+        this.requestUpdate();
+      },
+    );
   };
 
   // The configuration attributes are observed beside Lit's own, so an element re-reads its configuration when one changes.
@@ -113,7 +141,7 @@ export abstract class TandemElement extends LitElement {
   #bind(on: boolean): void {
     let next: TandemSessionApi | null = null;
     try {
-      if (on && this.config) next = this.session ?? getSession(this.config);
+      if (on && this.config) next = this.session ?? runtime!.getSession(this.config);
     } catch (error) {
       console.error('Tandem: no session', error);
     }
@@ -143,11 +171,6 @@ export abstract class TandemElement extends LitElement {
   /** The message for error `code`: its own, else the generic one (see `errorId`). */
   protected failure(code: string): string {
     return this.t(errorId(this.#messages, code) as MessageId);
-  }
-
-  /** Labels of typology codes, joined for reading. */
-  protected labels(prefix: 'relationship' | 'object' | 'modality', codes: readonly string[]): string {
-    return codes.map((code) => this.t(`${prefix}.${code}` as MessageId)).join(', ');
   }
 
   /** Sends a command; dispatches the events the endpoint wrote, or shows the error and fires `tandem-error`. */
@@ -202,10 +225,11 @@ export abstract class TandemElement extends LitElement {
         : html`<p class="placeholder muted">${t('common.loading')}</p>`;
   }
 
-  /** What and how, as a definition list. */
-  protected whatHow({ objects, modalities }: { objects: readonly string[]; modalities: readonly string[] }): TemplateResult {
-    const { t } = this;
-    return html`<dl><dt>${t('common.what')}</dt><dd>${this.labels('object', objects)}</dd><dt>${t('common.how')}</dt><dd>${this.labels('modality', modalities)}</dd></dl>`;
+  /** What and how, as a definition list of the codes' labels joined for reading. */
+  protected whatHow(item: { objects: readonly string[]; modalities: readonly string[] }): TemplateResult {
+    return html`<dl>${(['object', 'modality'] as const).map(
+      (prefix, i) => html`<dt>${this.t(i ? 'common.how' : 'common.what')}</dt><dd>${item[i ? 'modalities' : 'objects'].map((code) => this.t(`${prefix}.${code}` as MessageId)).join(', ')}</dd>`,
+    )}</dl>`;
   }
 
   /** A button that asks `question` first and calls `yes` only on "Yes"; focus moves to "Yes". */

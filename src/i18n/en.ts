@@ -1,110 +1,109 @@
-/**
- * English messages, keyed by stable ids. Every typology code has a label
- * here, and every error a learner can meet a message (others share
- * `error.internal`, see `errorId`); French mirrors this catalogue key for key (the type
- * checker holds it to that), and courses may override any id.
- */
-export const en = {
-  'relationship.family': 'Family',
-  'relationship.friend': 'Friend',
-  'relationship.colleague': 'Colleague',
-  'relationship.classmate': 'Classmate',
-  'relationship.earlier-mooc': 'Met in an earlier course',
-  'relationship.this-mooc': 'Met in this course',
-  'object.collective-activities': 'Team activities',
-  'object.individual-activities': 'Quizzes and assignments',
-  'object.watch-videos': 'Watch the videos',
-  'object.discuss': 'Talk about the course',
-  'object.mutual-help': 'Help each other',
-  'object.encouragement': 'Keep each other going',
-  'modality.in-person-pair': 'In person, the two of us',
-  'modality.in-person-group': 'In person, as a group',
-  'modality.social-network': 'Social network or messaging',
-  'modality.synchronous': 'Phone or video call',
-  'modality.email': 'Email',
-  'modality.shared-documents': 'Shared documents',
-  'status.pending': 'Pending',
-  'status.accepted': 'Accepted by {name}',
-  'status.declined': 'Declined',
-  'status.cancelled': 'Cancelled',
-  'status.expired': 'Expired',
-  'error.token_missing': 'Please sign in again.',
-  'error.token_invalid': 'Please sign in again.',
-  'error.token_expired': 'Please sign in again.',
-  'error.invite_not_found': 'This invite link is not valid; ask for a new one.',
-  'error.invite_expired': 'This invite has expired.',
-  'error.invite_cancelled': 'This invite was cancelled.',
-  'error.invite_used': 'This invite has already been used.',
-  'error.invite_declined': 'This invite was declined.',
-  'error.own_invite': 'This is your own invite.',
-  'error.already_member': 'You are already in this group.',
-  'error.group_full': 'This group is full.',
-  'error.group_not_found': 'This group no longer exists.',
-  'error.not_member': 'You are not in this group.',
-  'error.not_offered': 'The course does not offer this choice.',
-  'error.internal': 'Something went wrong; try again later.',
-  'error.network': 'Service unreachable.',
-  'error.storage_unavailable': 'This browser cannot store data.',
-  'error.token_unavailable': 'Your sign-in could not be checked.',
-  'config.title': 'Tandem setup error',
-  'config.missing': '{attribute}: missing, expected {expected}',
-  'config.invalid': '{attribute}: invalid, expected {expected}',
-  'expect.url': 'an absolute http(s) URL',
-  'expect.course': 'a course id',
-  'expect.course-title': '1 to 300 characters',
-  'expect.lang': 'a language tag (en, fr)',
-  'expect.messages': 'a JSON object of messages',
-  'common.loading': 'Loading…',
-  'common.offline': 'You are offline.',
-  'common.memory-only': 'Saved for this visit only.',
-  'common.sending': 'Sending…',
-  'common.waiting': 'Will be sent when you are back online.',
-  'common.yes': 'Yes',
-  'common.no': 'No',
-  'common.what': 'What',
-  'common.how': 'How',
-  'invite.title': 'Study with someone you know',
-  'invite.signed-out': 'Sign in or enroll to invite someone',
-  'invite.who': 'Who do you invite?',
-  'invite.what': 'What will you do together?',
-  'invite.how': 'How will you work together?',
-  'invite.need': 'Make a choice.',
-  'invite.create': 'Create the invite link',
-  'invite.ready': 'Link ready: send it.',
-  'invite.link': 'Invite link',
-  'invite.copy': 'Copy',
-  'invite.copied': 'Link copied.',
-  'invite.copy-failed': 'Select the link and copy it.',
-  'invite.share': 'Share',
-  'invite.email': 'Email',
-  'invite.mail-subject': 'Study {course} with me',
-  'invite.again': 'Invite someone else',
-  'invite.list': 'Your invites',
-  'invite.cancel': 'Cancel invite',
-  'invite.confirm-cancel': 'Cancel this invite?',
-  'invite.to-group': 'Invite someone else to this group',
-  'invite.group': 'Your group with {names}',
-  'join.title': '{name} invites you to study {course} together',
-  'join.as': 'Invited as: {relationship}',
-  'join.group': 'Places taken: {members} of {size}.',
-  'join.accept': 'Accept',
-  'join.decline': 'Decline',
-  'join.sign-in': 'Sign in or enroll to accept',
-  'join.accepted': 'You joined the group.',
-  'groups.title': 'Your study groups',
-  'groups.signed-out': 'Sign in or enroll to see your study groups',
-  'groups.empty': 'No group yet: invite someone.',
-  'groups.group': 'Group of {count}',
-  'groups.you': '{name} (you)',
-  'groups.note': 'How to reach me (only this group sees it)',
-  'groups.count': '{count}/200 characters',
-  'groups.save': 'Save note',
-  'groups.saved': 'Note saved.',
-  'groups.leave': 'Leave group',
-  'groups.confirm-leave': 'Leave this group?',
-  'groups.left': 'You left the group.',
-  'common.pending': 'Waiting to be sent',
-} as const;
+import type { Catalogue } from './message-ids.js';
 
-export type MessageId = keyof typeof en;
-export type Catalogue = Record<MessageId, string>;
+/**
+ * English messages, in the order of `MESSAGE_IDS` (each line names its id).
+ * Every typology code has a label here, and every error a learner can meet a
+ * message (others share `error.internal`, see `errorId`); French mirrors
+ * this catalogue line for line, and courses may override any id.
+ */
+export const texts: Catalogue = [
+  'Family', // relationship.family
+  'Friend', // relationship.friend
+  'Colleague', // relationship.colleague
+  'Classmate', // relationship.classmate
+  'Met in an earlier course', // relationship.earlier-mooc
+  'Met in this course', // relationship.this-mooc
+  'Team activities', // object.collective-activities
+  'Quizzes and assignments', // object.individual-activities
+  'Watch the videos', // object.watch-videos
+  'Talk about the course', // object.discuss
+  'Help each other', // object.mutual-help
+  'Keep each other going', // object.encouragement
+  'In person, the two of us', // modality.in-person-pair
+  'In person, as a group', // modality.in-person-group
+  'Social network or messaging', // modality.social-network
+  'Phone or video call', // modality.synchronous
+  'Email', // modality.email
+  'Shared documents', // modality.shared-documents
+  'Pending', // status.pending
+  'Accepted by {name}', // status.accepted
+  'Declined', // status.declined
+  'Cancelled', // status.cancelled
+  'Expired', // status.expired
+  'Please sign in again.', // error.token_missing
+  'Please sign in again.', // error.token_invalid
+  'Please sign in again.', // error.token_expired
+  'This invite link is not valid; ask for a new one.', // error.invite_not_found
+  'This invite has expired.', // error.invite_expired
+  'This invite was cancelled.', // error.invite_cancelled
+  'This invite has already been used.', // error.invite_used
+  'This invite was declined.', // error.invite_declined
+  'This is your own invite.', // error.own_invite
+  'You are already in this group.', // error.already_member
+  'This group is full.', // error.group_full
+  'This group no longer exists.', // error.group_not_found
+  'You are not in this group.', // error.not_member
+  'The course does not offer this choice.', // error.not_offered
+  'Something went wrong; try again later.', // error.internal
+  'Service unreachable.', // error.network
+  'This browser cannot store data.', // error.storage_unavailable
+  'Your sign-in could not be checked.', // error.token_unavailable
+  'Tandem setup error', // config.title
+  '{attribute}: missing, expected {expected}', // config.missing
+  '{attribute}: invalid, expected {expected}', // config.invalid
+  'an absolute http(s) URL', // expect.url
+  'a course id', // expect.course
+  '1 to 300 characters', // expect.course-title
+  'a language tag (en, fr)', // expect.lang
+  'a JSON object of messages', // expect.messages
+  'Loading…', // common.loading
+  'You are offline.', // common.offline
+  'Saved for this visit only.', // common.memory-only
+  'Sending…', // common.sending
+  'Will be sent when you are back online.', // common.waiting
+  'Yes', // common.yes
+  'No', // common.no
+  'What', // common.what
+  'How', // common.how
+  'Study with someone you know', // invite.title
+  'Sign in or enroll to invite someone', // invite.signed-out
+  'Who do you invite?', // invite.who
+  'What will you do together?', // invite.what
+  'How will you work together?', // invite.how
+  'Make a choice.', // invite.need
+  'Create the invite link', // invite.create
+  'Link ready: send it.', // invite.ready
+  'Invite link', // invite.link
+  'Copy', // invite.copy
+  'Link copied.', // invite.copied
+  'Select the link and copy it.', // invite.copy-failed
+  'Share', // invite.share
+  'Email', // invite.email
+  'Study {course} with me', // invite.mail-subject
+  'Invite someone else', // invite.again
+  'Your invites', // invite.list
+  'Cancel invite', // invite.cancel
+  'Cancel this invite?', // invite.confirm-cancel
+  'Invite someone else to this group', // invite.to-group
+  'Your group with {names}', // invite.group
+  '{name} invites you to study {course} together', // join.title
+  'Invited as: {relationship}', // join.as
+  'Places taken: {members} of {size}.', // join.group
+  'Accept', // join.accept
+  'Decline', // join.decline
+  'Sign in or enroll to accept', // join.sign-in
+  'You joined the group.', // join.accepted
+  'Your study groups', // groups.title
+  'Sign in or enroll to see your study groups', // groups.signed-out
+  'No group yet: invite someone.', // groups.empty
+  'Group of {count}', // groups.group
+  '{name} (you)', // groups.you
+  'How to reach me (only this group sees it)', // groups.note
+  '{count}/200 characters', // groups.count
+  'Save note', // groups.save
+  'Note saved.', // groups.saved
+  'Leave group', // groups.leave
+  'Leave this group?', // groups.confirm-leave
+  'You left the group.', // groups.left
+  'Waiting to be sent', // common.pending
+];

@@ -1,104 +1,104 @@
-import type { Catalogue } from './en.js';
+import type { Catalogue } from './message-ids.js';
 
-/** French messages; loaded as a separate chunk, only on French pages. */
-export const fr: Catalogue = {
-  'relationship.family': 'Famille',
-  'relationship.friend': 'Ami·e',
-  'relationship.colleague': 'Collègue',
-  'relationship.classmate': 'Camarade de formation',
-  'relationship.earlier-mooc': 'Rencontré·e dans un cours précédent',
-  'relationship.this-mooc': 'Rencontré·e dans ce cours',
-  'object.collective-activities': 'Activités d’équipe',
-  'object.individual-activities': 'Quiz et devoirs',
-  'object.watch-videos': 'Regarder les vidéos',
-  'object.discuss': 'Parler du cours',
-  'object.mutual-help': 'S’entraider',
-  'object.encouragement': 'S’encourager',
-  'modality.in-person-pair': 'En personne, à deux',
-  'modality.in-person-group': 'En personne, en groupe',
-  'modality.social-network': 'Réseau social ou messagerie',
-  'modality.synchronous': 'Téléphone ou visio',
-  'modality.email': 'Courriel',
-  'modality.shared-documents': 'Documents partagés',
-  'status.pending': 'En attente',
-  'status.accepted': 'Acceptée par {name}',
-  'status.declined': 'Refusée',
-  'status.cancelled': 'Annulée',
-  'status.expired': 'Expirée',
-  'error.token_missing': 'Veuillez vous reconnecter.',
-  'error.token_invalid': 'Veuillez vous reconnecter.',
-  'error.token_expired': 'Veuillez vous reconnecter.',
-  'error.invite_not_found': 'Ce lien d’invitation n’est pas valide ; demandez-en un nouveau.',
-  'error.invite_expired': 'Cette invitation a expiré.',
-  'error.invite_cancelled': 'Cette invitation a été annulée.',
-  'error.invite_used': 'Cette invitation a déjà été utilisée.',
-  'error.invite_declined': 'Cette invitation a été refusée.',
-  'error.own_invite': 'C’est votre propre invitation.',
-  'error.already_member': 'Vous êtes déjà dans ce groupe.',
-  'error.group_full': 'Ce groupe est complet.',
-  'error.group_not_found': 'Ce groupe n’existe plus.',
-  'error.not_member': 'Vous n’êtes pas dans ce groupe.',
-  'error.not_offered': 'Le cours ne propose pas ce choix.',
-  'error.internal': 'Un problème est survenu ; réessayez plus tard.',
-  'error.network': 'Service injoignable.',
-  'error.storage_unavailable': 'Ce navigateur ne peut pas stocker de données.',
-  'error.token_unavailable': 'Votre connexion n’a pas pu être vérifiée.',
-  'config.title': 'Erreur de configuration de Tandem',
-  'config.missing': '{attribute} : absent, attendu {expected}',
-  'config.invalid': '{attribute} : invalide, attendu {expected}',
-  'expect.url': 'une URL http(s) absolue',
-  'expect.course': 'un identifiant de cours',
-  'expect.course-title': '1 à 300 caractères',
-  'expect.lang': 'un code de langue (en, fr)',
-  'expect.messages': 'un objet JSON de messages',
-  'common.loading': 'Chargement…',
-  'common.offline': 'Vous êtes hors ligne.',
-  'common.memory-only': 'Enregistré pour cette visite seulement.',
-  'common.sending': 'Envoi…',
-  'common.waiting': 'Sera envoyé à votre retour en ligne.',
-  'common.yes': 'Oui',
-  'common.no': 'Non',
-  'common.what': 'Quoi',
-  'common.how': 'Comment',
-  'invite.title': 'Étudier avec quelqu’un que vous connaissez',
-  'invite.signed-out': 'Se connecter ou s’inscrire pour inviter quelqu’un',
-  'invite.who': 'Qui invitez-vous ?',
-  'invite.what': 'Que ferez-vous ensemble ?',
-  'invite.how': 'Comment travaillerez-vous ensemble ?',
-  'invite.need': 'Faites un choix.',
-  'invite.create': 'Créer le lien d’invitation',
-  'invite.ready': 'Lien prêt : envoyez-le.',
-  'invite.link': 'Lien d’invitation',
-  'invite.copy': 'Copier',
-  'invite.copied': 'Lien copié.',
-  'invite.copy-failed': 'Sélectionnez le lien et copiez-le.',
-  'invite.share': 'Partager',
-  'invite.email': 'Courriel',
-  'invite.mail-subject': 'Suivons {course} ensemble',
-  'invite.again': 'Inviter quelqu’un d’autre',
-  'invite.list': 'Vos invitations',
-  'invite.cancel': 'Annuler l’invitation',
-  'invite.confirm-cancel': 'Annuler cette invitation ?',
-  'invite.to-group': 'Inviter quelqu’un d’autre dans ce groupe',
-  'invite.group': 'Votre groupe avec {names}',
-  'join.title': '{name} vous invite à suivre {course} ensemble',
-  'join.as': 'Invité·e en tant que : {relationship}',
-  'join.group': 'Places prises : {members} sur {size}.',
-  'join.accept': 'Accepter',
-  'join.decline': 'Refuser',
-  'join.sign-in': 'Se connecter ou s’inscrire pour accepter',
-  'join.accepted': 'Vous avez rejoint le groupe.',
-  'groups.title': 'Vos groupes d’étude',
-  'groups.signed-out': 'Se connecter ou s’inscrire pour voir vos groupes',
-  'groups.empty': 'Aucun groupe : invitez quelqu’un.',
-  'groups.group': 'Groupe de {count}',
-  'groups.you': '{name} (vous)',
-  'groups.note': 'Comment me joindre (visible par ce groupe seulement)',
-  'groups.count': '{count}/200 caractères',
-  'groups.save': 'Enregistrer',
-  'groups.saved': 'Note enregistrée.',
-  'groups.leave': 'Quitter le groupe',
-  'groups.confirm-leave': 'Quitter ce groupe ?',
-  'groups.left': 'Vous avez quitté le groupe.',
-  'common.pending': 'En attente d’envoi',
-};
+/** French messages, in the order of `MESSAGE_IDS`; loaded as a separate chunk, only on French pages. */
+export const texts: Catalogue = [
+  'Famille', // relationship.family
+  'Ami·e', // relationship.friend
+  'Collègue', // relationship.colleague
+  'Camarade de formation', // relationship.classmate
+  'Rencontré·e dans un cours précédent', // relationship.earlier-mooc
+  'Rencontré·e dans ce cours', // relationship.this-mooc
+  'Activités d’équipe', // object.collective-activities
+  'Quiz et devoirs', // object.individual-activities
+  'Regarder les vidéos', // object.watch-videos
+  'Parler du cours', // object.discuss
+  'S’entraider', // object.mutual-help
+  'S’encourager', // object.encouragement
+  'En personne, à deux', // modality.in-person-pair
+  'En personne, en groupe', // modality.in-person-group
+  'Réseau social ou messagerie', // modality.social-network
+  'Téléphone ou visio', // modality.synchronous
+  'Courriel', // modality.email
+  'Documents partagés', // modality.shared-documents
+  'En attente', // status.pending
+  'Acceptée par {name}', // status.accepted
+  'Refusée', // status.declined
+  'Annulée', // status.cancelled
+  'Expirée', // status.expired
+  'Veuillez vous reconnecter.', // error.token_missing
+  'Veuillez vous reconnecter.', // error.token_invalid
+  'Veuillez vous reconnecter.', // error.token_expired
+  'Ce lien d’invitation n’est pas valide ; demandez-en un nouveau.', // error.invite_not_found
+  'Cette invitation a expiré.', // error.invite_expired
+  'Cette invitation a été annulée.', // error.invite_cancelled
+  'Cette invitation a déjà été utilisée.', // error.invite_used
+  'Cette invitation a été refusée.', // error.invite_declined
+  'C’est votre propre invitation.', // error.own_invite
+  'Vous êtes déjà dans ce groupe.', // error.already_member
+  'Ce groupe est complet.', // error.group_full
+  'Ce groupe n’existe plus.', // error.group_not_found
+  'Vous n’êtes pas dans ce groupe.', // error.not_member
+  'Le cours ne propose pas ce choix.', // error.not_offered
+  'Un problème est survenu ; réessayez plus tard.', // error.internal
+  'Service injoignable.', // error.network
+  'Ce navigateur ne peut pas stocker de données.', // error.storage_unavailable
+  'Votre connexion n’a pas pu être vérifiée.', // error.token_unavailable
+  'Erreur de configuration de Tandem', // config.title
+  '{attribute} : absent, attendu {expected}', // config.missing
+  '{attribute} : invalide, attendu {expected}', // config.invalid
+  'une URL http(s) absolue', // expect.url
+  'un identifiant de cours', // expect.course
+  '1 à 300 caractères', // expect.course-title
+  'un code de langue (en, fr)', // expect.lang
+  'un objet JSON de messages', // expect.messages
+  'Chargement…', // common.loading
+  'Vous êtes hors ligne.', // common.offline
+  'Enregistré pour cette visite seulement.', // common.memory-only
+  'Envoi…', // common.sending
+  'Sera envoyé à votre retour en ligne.', // common.waiting
+  'Oui', // common.yes
+  'Non', // common.no
+  'Quoi', // common.what
+  'Comment', // common.how
+  'Étudier avec quelqu’un que vous connaissez', // invite.title
+  'Se connecter ou s’inscrire pour inviter quelqu’un', // invite.signed-out
+  'Qui invitez-vous ?', // invite.who
+  'Que ferez-vous ensemble ?', // invite.what
+  'Comment travaillerez-vous ensemble ?', // invite.how
+  'Faites un choix.', // invite.need
+  'Créer le lien d’invitation', // invite.create
+  'Lien prêt : envoyez-le.', // invite.ready
+  'Lien d’invitation', // invite.link
+  'Copier', // invite.copy
+  'Lien copié.', // invite.copied
+  'Sélectionnez le lien et copiez-le.', // invite.copy-failed
+  'Partager', // invite.share
+  'Courriel', // invite.email
+  'Suivons {course} ensemble', // invite.mail-subject
+  'Inviter quelqu’un d’autre', // invite.again
+  'Vos invitations', // invite.list
+  'Annuler l’invitation', // invite.cancel
+  'Annuler cette invitation ?', // invite.confirm-cancel
+  'Inviter quelqu’un d’autre dans ce groupe', // invite.to-group
+  'Votre groupe avec {names}', // invite.group
+  '{name} vous invite à suivre {course} ensemble', // join.title
+  'Invité·e en tant que : {relationship}', // join.as
+  'Places prises : {members} sur {size}.', // join.group
+  'Accepter', // join.accept
+  'Refuser', // join.decline
+  'Se connecter ou s’inscrire pour accepter', // join.sign-in
+  'Vous avez rejoint le groupe.', // join.accepted
+  'Vos groupes d’étude', // groups.title
+  'Se connecter ou s’inscrire pour voir vos groupes', // groups.signed-out
+  'Aucun groupe : invitez quelqu’un.', // groups.empty
+  'Groupe de {count}', // groups.group
+  '{name} (vous)', // groups.you
+  'Comment me joindre (visible par ce groupe seulement)', // groups.note
+  '{count}/200 caractères', // groups.count
+  'Enregistrer', // groups.save
+  'Note enregistrée.', // groups.saved
+  'Quitter le groupe', // groups.leave
+  'Quitter ce groupe ?', // groups.confirm-leave
+  'Vous avez quitté le groupe.', // groups.left
+  'En attente d’envoi', // common.pending
+];

@@ -1,5 +1,5 @@
 import type { TandemConfig } from '../protocol/config.js';
-import type { Catalogue, MessageId } from './en.js';
+import { MESSAGE_IDS, type Catalogue, type MessageId } from './message-ids.js';
 
 export type Locale = 'en' | 'fr';
 export type Messages = Readonly<Record<string, string>>;
@@ -16,8 +16,8 @@ export function resolveLocale(elementLang?: string | null, documentLang?: string
 }
 
 /** The message `id` with `{name}` placeholders filled; an unknown id shows as itself, never as nothing. */
-export function format(messages: Messages, id: string, params: Params = {}): string {
-  return (messages[id] ?? id).replace(/\{(\w+)\}/g, (whole, key: string) => String(params[key] ?? whole));
+export function format(messages: Messages, id: string, params?: Params): string {
+  return (messages[id] ?? id).replace(/\{(\w+)\}/g, (whole, key: string) => String(params?.[key] ?? whole));
 }
 
 /**
@@ -37,7 +37,7 @@ export function errorId(messages: Messages, code: string): string {
  * apply to every language, `{fr: {id: text}}` entries to that language only
  * and win over flat ones.
  */
-export function withOverrides(base: Catalogue, overrides: TandemConfig['messages'] = {}, locale: Locale): Messages {
+export function withOverrides(base: Messages, overrides: TandemConfig['messages'] = {}, locale: Locale): Messages {
   const out: Record<string, string> = { ...base };
   for (const [key, value] of Object.entries(overrides)) if (typeof value == 'string') out[key] = value;
   const own = overrides[locale];
@@ -46,16 +46,20 @@ export function withOverrides(base: Catalogue, overrides: TandemConfig['messages
 
 // Both catalogues are chunks of their own: a page downloads only its language's,
 // and the script-tag file carries none (the download budget counts a French page).
-const loaded: Partial<Record<Locale, Catalogue>> = {};
+const loaded: Partial<Record<Locale, Messages>> = {};
 
 /**
- * The catalogue itself once it has arrived (so a page that has it renders
- * text in its first update), else a promise of it; loaded once per page.
+ * The language's messages by id once they have arrived (so a page that has
+ * them renders text in its first update), else a promise of them; loaded once
+ * per page.
  */
-export function loadCatalogue(locale: Locale): Catalogue | Promise<Catalogue> {
+export function loadCatalogue(locale: Locale): Messages | Promise<Messages> {
   return (
     loaded[locale] ??
-    (locale == 'fr' ? import('./fr.js').then((m) => m.fr) : import('./en.js').then((m) => m.en)).then((c) => (loaded[locale] = c))
+    // Both chunks export their texts under one name, so one callback reads either.
+    (locale == 'fr' ? import('./fr.js') : import('./en.js')).then(
+      ({ texts }: { texts: Catalogue }) => (loaded[locale] = Object.fromEntries(MESSAGE_IDS.map((id, i) => [id, texts[i]!]))),
+    )
   );
 }
 

@@ -40,15 +40,4 @@ export const TandemConfig = z.object({
 });
 export type TandemConfig = z.infer<typeof TandemConfig>;
 
-/** Every attribute a `<tandem-*>` element reads as configuration. */
-export const CONFIG_ATTRIBUTES = [
-  'endpoint',
-  'course',
-  'course-title',
-  'token-url',
-  'token',
-  'enroll-url',
-  'lang',
-  'messages',
-] as const;
-export type ConfigAttribute = (typeof CONFIG_ATTRIBUTES)[number];
+export { CONFIG_ATTRIBUTES, type ConfigAttribute } from './config-attributes.js';

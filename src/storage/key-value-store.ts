@@ -1,4 +1,4 @@
-import { createStore, get, set, update } from 'idb-keyval';
+import { createStore, promisifyRequest } from 'idb-keyval';
 
 /**
  * Where Tandem keeps its data: Tandem's own IndexedDB database (idb-keyval's
@@ -20,15 +20,24 @@ export interface KeyValueStore {
 
 export interface OpenedStore {
   store: KeyValueStore;
-  /** True when IndexedDB could not be used: data lives for this page only. */
+  /** True when IndexedDB could not be used: data lives for this page only (the snapshot reports `storage_unavailable`). */
   memoryOnly: boolean;
-  /** Why IndexedDB was not used, for logs. */
-  reason?: string;
 }
 
+/**
+ * idb-keyval's store opener with our own three calls: its get/set/update carry a
+ * default store (its own database) that would ship unused. A set is an update
+ * ignoring the old value. The transaction stays active while `await` resumes
+ * in the request's success microtask, so the read and the write are one transaction.
+ */
 export function createIdbStore(): KeyValueStore {
   const db = createStore('tandem', 'kv');
-  return { get: (k) => get(k, db), set: (k, v) => set(k, v, db), update: (k, f) => update(k, f, db) };
+  const update = (key: string, updater: (old: unknown) => unknown): Promise<void> =>
+    db('readwrite', async (store) => {
+      store.put(updater(await promisifyRequest(store.get(key))), key);
+      return promisifyRequest(store.transaction);
+    });
+  return { get: (k) => db('readonly', (store) => promisifyRequest(store.get(k))), set: (k, v) => update(k, () => v), update };
 }
 
 /** Values are cloned in and out, as IndexedDB does, so a caller mutating what it read cannot change what is stored. */
@@ -50,7 +59,7 @@ export async function openStore(timeoutMs = 3000): Promise<OpenedStore> {
   try {
     await Promise.race([store.set('probe', 1), new Promise((_, reject) => setTimeout(reject, timeoutMs, 'timeout'))]);
     return { store, memoryOnly: false };
-  } catch (error) {
-    return { store: createMemoryStore(), memoryOnly: true, reason: `${error}` };
+  } catch {
+    return { store: createMemoryStore(), memoryOnly: true };
   }
 }

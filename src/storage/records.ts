@@ -20,10 +20,8 @@ import { LearnerRecord, VisitorRecord, type SetAsideEvent } from './schemas.js';
 
 export type Migration = (record: Record<string, unknown>) => Record<string, unknown>;
 
-export interface StorageReport {
-  code: 'storage_corrupt' | 'storage_unavailable';
-  detail: string;
-}
+/** What went wrong with storage, as the snapshot's problem code (the set-aside copy keeps the why). */
+export type StorageReport = 'storage_corrupt' | 'storage_unavailable';
 
 export interface RecordSlot<T> {
   readonly key: string;
@@ -50,7 +48,7 @@ function slot<T extends { schema: number }>(
   schema: z.ZodMiniObject,
   empty: Omit<T, 'schema'>,
   migrations: readonly Migration[],
-  report: (report: StorageReport) => void,
+  report: (code: StorageReport) => void,
 ): RecordSlot<T> {
   const current = migrations.length + 1;
   const fresh = (): T => ({ ...empty, schema: current }) as T;
@@ -68,13 +66,14 @@ function slot<T extends { schema: number }>(
     }
     const parsed = schema.safeParse(record);
     if (parsed.success) return { value: parsed.data as T };
-    // Salvage: every field that still reads, and every readable item of a list.
+    // Salvage: every field that still reads, and every readable item of a list
+    // (`schema` reads as the current version: the migrations above made it so).
     const value = fresh() as Record<string, unknown>;
     for (const [name, field] of Object.entries(schema.shape)) {
       const item = (field as z.ZodMiniArray)._zod.def.element as z.ZodMiniType | undefined;
       const old = record[name];
       if (item) value[name] = Array.isArray(old) ? old.flatMap((x) => item.safeParse(x).data ?? []) : [];
-      else if (name !== 'schema') value[name] = (field as z.ZodMiniType).safeParse(old).data ?? value[name];
+      else value[name] = (field as z.ZodMiniType).safeParse(old).data ?? value[name];
     }
     return { value: value as T, aside: { reason: parsed.error.message, value: raw } };
   }
@@ -92,10 +91,10 @@ function slot<T extends { schema: number }>(
         });
         if (!aside || kept) return written;
         await store.update(asideKey(key), (old) => [...(Array.isArray(old) ? old : []), { at: new Date().toISOString(), ...aside }]);
-        report({ code: 'storage_corrupt', detail: `${asideKey(key)}: ${aside.reason}` });
+        report('storage_corrupt');
       }
     } catch (error) {
-      report({ code: 'storage_unavailable', detail: `${key}: ${error}` });
+      report('storage_unavailable');
       throw error;
     }
   }
@@ -109,7 +108,7 @@ export function learnerData(
   endpoint: string,
   course: string,
   claims: Pick<TokenClaims, 'iss' | 'sub'>,
-  report: (report: StorageReport) => void,
+  report: (code: StorageReport) => void,
   /** None yet: v1 is current (tests pass their own list to exercise the mechanism). */
   migrations: readonly Migration[] = [],
 ): RecordSlot<LearnerRecord> {
@@ -122,7 +121,7 @@ export function visitorData(
   store: KeyValueStore,
   endpoint: string,
   course: string,
-  report: (report: StorageReport) => void,
+  report: (code: StorageReport) => void,
   /** None yet, as for learner records. */
   migrations: readonly Migration[] = [],
 ): RecordSlot<VisitorRecord> {
@@ -131,10 +130,10 @@ export function visitorData(
 
 /* Changes to a learner record, for `change()`. */
 
-/** Appends events (an id already queued is not queued twice). */
+/** Appends events. Each has a fresh id, and the endpoint stores an id once, so nothing here looks for repeats. */
 export const enqueue =
   (events: readonly ClientEvent[]) =>
-  (r: LearnerRecord): LearnerRecord => ({ ...r, outbox: [...r.outbox, ...events.filter((e) => !r.outbox.some((o) => o.id === e.id))] });
+  (r: LearnerRecord): LearnerRecord => ({ ...r, outbox: [...r.outbox, ...events] });
 
 /** Removes events the endpoint acknowledged. */
 export const acknowledge =

@@ -59,7 +59,7 @@ export function createApiClient(
   // A trailing slash makes relative paths land under the endpoint's path (`…/tandem/v1/…`).
   const url = (path: string): string => new URL(path, endpoint.replace(/\/?$/, '/')).href;
 
-  async function call<T>(path: string, schema: z.ZodMiniType<T>, token: string, body?: unknown): Promise<ApiResult<T>> {
+  async function call<T>(path: string, schema: z.ZodMiniType<T>, token: string, body?: object): Promise<ApiResult<T>> {
     const headers: Record<string, string> = {};
     if (token) headers.Authorization = `Bearer ${token}`;
     if (body) headers['Content-Type'] = 'application/json';
@@ -67,7 +67,7 @@ export function createApiClient(
     let json: unknown;
     try {
       // Identity travels in the bearer token only, never in the endpoint's cookies.
-      response = await doFetch(url(path), { method: body ? 'POST' : 'GET', headers, body: body ? JSON.stringify(body) : null, credentials: 'omit' });
+      response = await doFetch(url(path), { method: body && 'POST', headers, body: body && JSON.stringify(body), credentials: 'omit' });
     } catch (error) {
       return { ok: false, code: 'network', message: String(error), path: '', status: 0 };
     }

@@ -1,11 +1,11 @@
-import { DEFAULT_BACKOFF, backoffDelay, type BackoffPolicy } from '../core/backoff.js';
+import { backoffDelay, type BackoffPolicy } from '../core/backoff.js';
 import { isExpired, type TokenClaims } from '../core/token-claims.js';
 import { Command, type LearnerState } from '../protocol/api.js';
 import { InviteCode } from '../protocol/codes.js';
 import type { TandemConfig } from '../protocol/config.js';
 import { ClientEvent } from '../protocol/events.js';
 import { openStore, type OpenedStore } from '../storage/key-value-store.js';
-import { acknowledge, enqueue, learnerData, learnerRecordKey, setAside, visitorData, type RecordSlot, type StorageReport } from '../storage/records.js';
+import { acknowledge, enqueue, learnerData, learnerRecordKey, setAside, visitorData, type RecordSlot } from '../storage/records.js';
 import type { LearnerRecord } from '../storage/schemas.js';
 import { createApiClient, type ApiFailure, type ApiResult } from './api-client.js';
 import type { CommandOutcome, PendingCommand, SessionProblem, SessionSnapshot, TandemSessionApi } from './session-types.js';
@@ -86,7 +86,6 @@ export function createSession(options: SessionOptions): TandemSession {
     now = Date.now,
     random = Math.random,
     uuid = () => crypto.randomUUID(),
-    policy = DEFAULT_BACKOFF,
     // Called unbound (never as `timers.set`), so the globals work as they are.
     timers: { set: setTimer, clear: clearTimer } = { set: setTimeout, clear: clearTimeout },
     locks = navigator.locks,
@@ -122,7 +121,6 @@ export function createSession(options: SessionOptions): TandemSession {
 
   // Problems carry a code only: people see it translated; the endpoint's messages stay in the outcomes and set-aside records.
   const report = (code: SessionProblem['code'], offline = snap.offline): void => emit({ problem: { code }, offline });
-  const onStorage = (r: StorageReport): void => report(r.code);
   /** The one mapping from a failed exchange to the snapshot: no HTTP status means offline. */
   const failed = (r: ApiFailure): void => report(r.code, !r.status);
   const answered = (): void => {
@@ -152,7 +150,7 @@ export function createSession(options: SessionOptions): TandemSession {
 
   function retry(afterMs?: number): void {
     clearTimer(retryTimer);
-    if (!disposed) retryTimer = setTimer(flush, afterMs ?? backoffDelay(attempt++, random(), policy));
+    if (!disposed) retryTimer = setTimer(flush, afterMs ?? backoffDelay(attempt++, random(), options.policy));
   }
 
   /** Keeps the newer of two states (a slow poll must not undo a command's answer). */
@@ -172,13 +170,13 @@ export function createSession(options: SessionOptions): TandemSession {
 
   async function becomeLearner(claims: Pick<TokenClaims, 'iss' | 'sub'> | null): Promise<void> {
     const key = claims && learnerRecordKey(endpoint, course, claims);
-    if (learner && learner.key === key) return;
+    if (learner?.key === key) return;
     // The page that asked hears its commands did not go with another's token.
     abandon('token_missing');
     learner = null;
     emit({ state: null, pending: [], setAside: 0 });
     if (!key || !opened) return;
-    const next: Learner = { key, sub: claims!.sub, data: learnerData(opened.store, endpoint, course, claims!, onStorage), queue: [] };
+    const next: Learner = { key, sub: claims!.sub, data: learnerData(opened.store, endpoint, course, claims!, report), queue: [] };
     learner = next;
     // Cached state first, so a reload without network shows what the learner saw.
     const record = await next.data.read().catch(noop);
@@ -197,11 +195,12 @@ export function createSession(options: SessionOptions): TandemSession {
       return;
     }
     // Offline, the platform cannot say who is signed in: show the last learner's cached state.
-    const last = result.kind === 'unavailable' && result.network ? (await visitor?.read().catch(noop))?.lastLearner : null;
+    const offline = result.kind === 'offline';
+    const last = offline ? (await visitor?.read().catch(noop))?.lastLearner : null;
     await becomeLearner(last ?? null);
     emit({ status: last ? 'signed-in' : 'signed-out' });
-    if (result.kind === 'unavailable') report('token_unavailable', result.network || snap.offline);
-    else await remember(null);
+    if (result.kind === 'signed-out') await remember(null);
+    else report('token_unavailable', offline || snap.offline);
   }
 
   /** Asks the token source who is signed in and switches to that learner's data. */
@@ -302,8 +301,8 @@ export function createSession(options: SessionOptions): TandemSession {
   /** The final flush on page hide: one beacon per batch, with the token last used for this learner. */
   function beacon(): void {
     const t = learner?.token;
-    const queue = learner?.queue ?? [];
     if (!t || isExpired(t.claims, now(), 0)) return;
+    const queue = learner!.queue;
     // Events stay stored: a beacon's delivery is unknown, and the endpoint dedupes the resend.
     for (let i = 0; i < queue.length && api.beacon(queue.slice(i, i + OUTBOX_BATCH_SIZE), t.token); i += OUTBOX_BATCH_SIZE);
   }
@@ -351,7 +350,7 @@ export function createSession(options: SessionOptions): TandemSession {
     opened = options.store ?? (await openStore());
     emit({ memoryOnly: opened.memoryOnly });
     if (opened.memoryOnly) report('storage_unavailable');
-    visitor = visitorData(opened.store, endpoint, course, onStorage);
+    visitor = visitorData(opened.store, endpoint, course, report);
     emit({ keptInvite: (await visitor.read().catch(noop))?.invite ?? null });
     await resolveLearner();
   })();

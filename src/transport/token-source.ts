@@ -17,8 +17,10 @@ import { installTokenProviderRegistry, type TokenProviderRegistry, type TokenReq
 export type TokenResult =
   | { kind: 'token'; token: string; claims: TokenClaims }
   | { kind: 'signed-out' }
-  /** No answer we can trust: `network` when the token URL could not be reached (the learner may be offline). */
-  | { kind: 'unavailable'; network: boolean };
+  /** No answer we can trust (not a JWT, expired, a 500…). */
+  | { kind: 'unavailable' }
+  /** The token URL could not be reached: the learner may be offline. */
+  | { kind: 'offline' };
 
 export interface TokenSource {
   /** A usable token, refreshed first when it expired or was rejected. */
@@ -34,18 +36,17 @@ const TokenJson = z.object({ token: z.nullable(z.string()) });
 
 const SIGNED_OUT: TokenResult = { kind: 'signed-out' };
 // Why a token is unusable (not a JWT, expired, a 500) helps nobody on the page: the snapshot says `token_unavailable`.
-const UNAVAILABLE: TokenResult = { kind: 'unavailable', network: false };
+const UNAVAILABLE: TokenResult = { kind: 'unavailable' };
 
 export function createTokenSource(
   { endpoint, course, token: attribute, 'token-url': tokenUrl }: Pick<TandemConfig, 'endpoint' | 'course' | 'token' | 'token-url'>,
   { fetch: doFetch = fetch, now = Date.now, registry = installTokenProviderRegistry() }: { fetch?: typeof fetch; now?: () => number; registry?: TokenProviderRegistry } = {},
 ): TokenSource {
-  let cached: TokenResult | null = null;
+  /** The last token received (other answers are not kept: the next call asks again). */
+  let cached: (TokenResult & { kind: 'token' }) | null = null;
   const rejected = new Set<string>();
   let inflight: Promise<TokenResult> | null = null;
   let reason: TokenRequest['reason'] = 'initial';
-  /** Bumped when the provider changes, so an answer from the previous one is not kept. */
-  let generation = 0;
 
   const accept = (token: string | null | undefined): TokenResult => {
     if (!token) return SIGNED_OUT;
@@ -62,7 +63,7 @@ export function createTokenSource(
       if (!response.ok) return UNAVAILABLE;
       body = (await response.text()).trim();
     } catch {
-      return { kind: 'unavailable', network: true };
+      return { kind: 'offline' };
     }
     let json: unknown = body;
     try {
@@ -94,26 +95,25 @@ export function createTokenSource(
 
   const source: TokenSource = {
     current() {
-      if (cached?.kind === 'token' && !rejected.has(cached.token) && !isExpired(cached.claims, now())) return Promise.resolve(cached);
+      if (cached && !rejected.has(cached.token) && !isExpired(cached.claims, now())) return Promise.resolve(cached);
       if (cached && reason !== 'rejected') reason = 'expired';
-      const asked = generation;
-      return (inflight ??= fetchToken(reason).then((result) => {
-        // A provider change while this was in flight makes its answer stale: ask again.
-        if (asked !== generation) return source.current();
+      const asked: Promise<TokenResult> = (inflight ??= fetchToken(reason).then((result) => {
+        // A provider change while this was in flight dropped it (see onChange): its answer is stale, ask again.
+        if (inflight !== asked) return source.current();
         inflight = null;
         cached = result.kind === 'token' ? result : null;
         if (cached) reason = 'initial';
         return result;
       }));
+      return asked;
     },
     invalidate(token) {
       rejected.add(token);
-      if (cached?.kind === 'token' && cached.token === token) reason = 'rejected';
+      if (cached?.token === token) reason = 'rejected';
     },
     onChange: (listener) =>
       registry.onChange(() => {
         cached = inflight = null;
-        generation++;
         reason = 'initial';
         listener();
       }),

@@ -1,5 +1,6 @@
 import { expect } from '@open-wc/testing';
-import { parseConfig, readRawConfig, type RawConfig } from '../../../src/elements/config-resolver.js';
+import { parseConfig } from '../../../src/elements/config-resolver.js';
+import { readRawConfig, type RawConfig } from '../../../src/elements/config-reader.js';
 import { unmountAll } from './fixtures.js';
 
 const BASE = 'https://mooc.example.org/courses/climate/lesson-3?unit=2';

@@ -77,7 +77,6 @@ describe('openStore', () => {
         Object.defineProperty(globalThis, 'indexedDB', original);
       }
       expect(opened.memoryOnly).to.equal(true);
-      expect(opened.reason).to.be.a('string');
       await opened.store.set('k', { v: 1 });
       expect(await opened.store.get('k')).to.deep.equal({ v: 1 });
     });

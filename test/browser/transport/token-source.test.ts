@@ -51,7 +51,7 @@ describe('token source: token-url answers', () => {
       { endpoint: ENDPOINT, course: COURSE, 'token-url': 'https://platform.test/token' },
       { fetch: () => Promise.reject(new TypeError('Failed to fetch')), registry: createTokenProviderRegistry() },
     );
-    expect(await source.current()).to.include({ kind: 'unavailable', network: true });
+    expect(await source.current()).to.deep.equal({ kind: 'offline' });
   });
 });
 
