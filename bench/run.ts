@@ -16,6 +16,7 @@ import { signToken } from '../src/server/auth.js';
 import { SQLITE_FILE_NAME } from '../src/server/store/sqlite-store.js';
 import { measureBundle, BUDGET_BYTES } from '../scripts/bundle-size.js';
 import { launchChromium } from '../test/helpers/chromium.js';
+import { measureRanking } from './ranking.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const COURSE = 'bench-course';
@@ -115,6 +116,10 @@ async function firstRender(browser: Browser, url: string, script: string, tag: s
 async function main(): Promise<void> {
   const bundle = measureBundle();
   print({ name: 'bundle.gzip_bytes', value: bundle.total, unit: 'bytes', target: BUDGET_BYTES, pass: bundle.total <= BUDGET_BYTES });
+
+  const ranking = measureRanking();
+  print({ name: 'rank.10k_ms', value: round(ranking.rankMs), unit: 'ms', target: round(3 * ranking.sortFloorMs), pass: ranking.rankMs <= 3 * ranking.sortFloorMs });
+  print({ name: 'rank.10k_sort_floor_ms', value: round(ranking.sortFloorMs), unit: 'ms' });
 
   const dataDir = mkdtempSync(join(tmpdir(), 'tandem-bench-'));
   const benchDir = join(dataDir, 'build');
