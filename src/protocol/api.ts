@@ -44,6 +44,7 @@ export const ERROR_CODES = [
   'group_not_found',
   'not_member',
   'not_offered',
+  'not_opted_in',
   'invalid_events',
   'id_conflict',
   'rate_limited',

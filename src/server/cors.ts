@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
 export const CORS_ALLOWED_HEADERS = 'Authorization, Content-Type, X-Tandem-Platform-Key';
-export const CORS_ALLOWED_METHODS = 'GET, POST, PUT';
+export const CORS_ALLOWED_METHODS = 'GET, POST, PUT, DELETE';
 /** Browsers cap this (Chromium at 2 hours); 10 minutes keeps a changed allow-list effective soon. */
 export const CORS_MAX_AGE_SECONDS = 600;
 

@@ -25,6 +25,8 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   // 404 rather than 403: a learner outside a group learns nothing about whether it exists.
   not_member: 404,
   not_offered: 422,
+  // 409: the asker's own state (not opted in to discovery) conflicts with the request.
+  not_opted_in: 409,
   invalid_events: 400,
   id_conflict: 409,
   rate_limited: 429,

@@ -174,7 +174,7 @@ describe('the HTTP boundary', () => {
       });
       assert.equal(preflight.status, 204);
       assert.equal(preflight.headers.get('access-control-allow-origin'), ALLOWED_ORIGIN);
-      assert.equal(preflight.headers.get('access-control-allow-methods'), 'GET, POST, PUT');
+      assert.equal(preflight.headers.get('access-control-allow-methods'), 'GET, POST, PUT, DELETE');
       assert.equal(preflight.headers.get('access-control-allow-headers'), 'Authorization, Content-Type, X-Tandem-Platform-Key');
       assert.equal(preflight.headers.get('access-control-max-age'), '600');
       const refused = await server.request('/v1/commands', {

@@ -1,7 +1,6 @@
 import { CourseSettings } from '../../protocol/api.js';
-import { secretsEqual } from '../auth.js';
 import { settingsFor } from '../course-settings.js';
-import { ApiError } from '../errors.js';
+import { requirePlatformKey } from '../platform-key.js';
 import type { Handler } from '../request-context.js';
 import { parseOrThrow } from '../validation.js';
 import { courseFromPath } from './course-path.js';
@@ -20,13 +19,7 @@ export const getSettings: Handler = async (ctx, deps) => {
  */
 export const putSettings: Handler = async (ctx, deps) => {
   const course = courseFromPath(ctx);
-  const key = ctx.req.headers['x-tandem-platform-key'];
-  if (typeof key !== 'string' || key === '') {
-    throw new ApiError('token_missing', 'Send the platform key in X-Tandem-Platform-Key.');
-  }
-  if (deps.config.platformKey === null || !secretsEqual(key, deps.config.platformKey)) {
-    throw new ApiError('forbidden', 'This platform key is not accepted.');
-  }
+  requirePlatformKey(ctx, deps.config);
   const settings = parseOrThrow(CourseSettings, (await ctx.readBody(['json'])).value);
   await deps.store.transaction((tx) => tx.putCourseSettings(course, settings, deps.now().toISOString()));
   return { status: 200, body: settings };

@@ -77,4 +77,24 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   CREATE INDEX events_by_command ON events(command) WHERE command IS NOT NULL;
   CREATE INDEX events_by_course_time ON events(course, time);
   `,
+  // 2: opt-in discovery (issue 3): profiles and forum interaction counts.
+  `
+  CREATE TABLE peer_profiles (
+    course TEXT NOT NULL,
+    learner TEXT NOT NULL,
+    profile TEXT NOT NULL,
+    opted_in_at TEXT NOT NULL,
+    PRIMARY KEY (course, learner)
+  );
+  -- One row per unordered pair: a < b, so "a replied to b" and "b replied to a" add up.
+  CREATE TABLE forum_interactions (
+    course TEXT NOT NULL,
+    a TEXT NOT NULL,
+    b TEXT NOT NULL,
+    count INTEGER NOT NULL CHECK (count > 0),
+    PRIMARY KEY (course, a, b),
+    CHECK (a < b)
+  );
+  CREATE INDEX forum_interactions_by_b ON forum_interactions(course, b);
+  `,
 ];

@@ -4,6 +4,7 @@ import Database from 'better-sqlite3';
 import * as z from 'zod/mini';
 import { CommandResult, CourseSettings } from '../../protocol/api.js';
 import { Modality, ObjectCode, PchmRelationship, Relationship } from '../../protocol/codes.js';
+import { PeerProfile, PeerProfileInput } from '../../protocol/peers.js';
 import { parseWith } from '../validation.js';
 import { SQLITE_MIGRATIONS } from './migrations.js';
 import type {
@@ -13,6 +14,7 @@ import type {
   InviteRecord,
   MemberRecord,
   OwnInviteRecord,
+  PeerProfileRecord,
   Store,
   StoreTx,
 } from './store.js';
@@ -95,6 +97,9 @@ const EventRow = z.object({
   received_at: Text,
 });
 
+const ProfileRow = z.object({ learner: Text, name: Text, profile: Text, opted_in_at: Text });
+const CountRow = z.object({ other: Text, count: z.number() });
+
 const Objects = z.array(ObjectCode);
 const Modalities = z.array(Modality);
 
@@ -148,6 +153,22 @@ function toEvent(row: unknown): EventRecord {
     command: r.command,
     receivedAt: r.received_at,
   };
+}
+
+function toProfile(row: unknown): PeerProfileRecord {
+  const r = fromRow(ProfileRow, row, 'profile row');
+  // The JSON holds what the learner sent; the opt-in time is the column's.
+  const sent = fromJson(PeerProfileInput, r.profile, 'profile');
+  return { learner: r.learner, name: r.name, profile: fromRow(PeerProfile, { ...sent, optedInAt: r.opted_in_at }, 'profile') };
+}
+
+/**
+ * The canonical order of a pair, as SQLite's BINARY collation compares TEXT
+ * (UTF-8 bytes), so the table's CHECK (a < b) holds for any ids; JavaScript's
+ * `<` compares UTF-16 units and disagrees on some astral characters.
+ */
+function orderedPair(a: string, b: string): [string, string] {
+  return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8')) < 0 ? [a, b] : [b, a];
 }
 
 /** Brings the file's schema up to date (see migrations.ts). */
@@ -231,6 +252,39 @@ function createTx(db: Database.Database): StoreTx {
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     eventsOfCommand: db.prepare('SELECT * FROM events WHERE command = ? ORDER BY seq'),
+    upsertProfile: db.prepare(
+      `INSERT INTO peer_profiles (course, learner, profile, opted_in_at) VALUES (?, ?, ?, ?)
+       ON CONFLICT (course, learner) DO UPDATE SET profile = excluded.profile`,
+    ),
+    deleteProfile: db.prepare('DELETE FROM peer_profiles WHERE course = ? AND learner = ?'),
+    getProfile: db.prepare(
+      `SELECT peer_profiles.learner, COALESCE(learners.name, peer_profiles.learner) AS name,
+              peer_profiles.profile, peer_profiles.opted_in_at
+       FROM peer_profiles LEFT JOIN learners ON learners.id = peer_profiles.learner
+       WHERE peer_profiles.course = ? AND peer_profiles.learner = ?`,
+    ),
+    listProfiles: db.prepare(
+      `SELECT peer_profiles.learner, COALESCE(learners.name, peer_profiles.learner) AS name,
+              peer_profiles.profile, peer_profiles.opted_in_at
+       FROM peer_profiles LEFT JOIN learners ON learners.id = peer_profiles.learner
+       WHERE peer_profiles.course = ?
+       ORDER BY peer_profiles.learner`,
+    ),
+    addForumInteraction: db.prepare(
+      `INSERT INTO forum_interactions (course, a, b, count) VALUES (?, ?, ?, ?)
+       ON CONFLICT (course, a, b) DO UPDATE SET count = count + excluded.count`,
+    ),
+    forumCounts: db.prepare(
+      `SELECT b AS other, count FROM forum_interactions WHERE course = ? AND a = ?
+       UNION ALL
+       SELECT a AS other, count FROM forum_interactions WHERE course = ? AND b = ?`,
+    ),
+    earlierPartners: db.prepare(
+      `SELECT DISTINCT theirs.learner FROM memberships AS mine
+       JOIN groups ON groups.id = mine.group_id
+       JOIN memberships AS theirs ON theirs.group_id = mine.group_id
+       WHERE mine.learner = ? AND groups.course <> ? AND theirs.learner <> mine.learner`,
+    ).pluck(),
   };
 
   // Methods are synchronous underneath; they return promises to fit the
@@ -342,6 +396,37 @@ function createTx(db: Database.Database): StoreTx {
     },
     async eventsOfCommand(command) {
       return q.eventsOfCommand.all(command).map(toEvent);
+    },
+    async upsertProfile(course, learner, profile) {
+      const { optedInAt, ...sent } = profile;
+      q.upsertProfile.run(course, learner, JSON.stringify(sent), optedInAt);
+      // Read back: an update keeps the first opt-in time.
+      return toProfile(q.getProfile.get(course, learner)).profile;
+    },
+    async deleteProfile(course, learner) {
+      q.deleteProfile.run(course, learner);
+    },
+    async getProfile(course, learner) {
+      const row = q.getProfile.get(course, learner);
+      return row === undefined ? null : toProfile(row).profile;
+    },
+    async listProfiles(course) {
+      return q.listProfiles.all(course).map(toProfile);
+    },
+    async addForumInteraction(course, a, b, count) {
+      const [first, second] = orderedPair(a, b);
+      q.addForumInteraction.run(course, first, second, count);
+    },
+    async forumCounts(course, learner) {
+      const counts = new Map<string, number>();
+      for (const row of q.forumCounts.all(course, learner, course, learner)) {
+        const r = fromRow(CountRow, row, 'forum interaction row');
+        counts.set(r.other, r.count);
+      }
+      return counts;
+    },
+    async earlierPartners(learner, excludingCourse) {
+      return new Set(fromRow(z.array(Text), q.earlierPartners.all(learner, excludingCourse), 'earlier partners'));
     },
   };
 }

@@ -1,4 +1,5 @@
 import type { CommandResult, CourseSettings, InviteStatus } from '../../protocol/api.js';
+import type { PeerProfile } from '../../protocol/peers.js';
 import type { Modality, ObjectCode, PchmRelationship, Relationship } from '../../core/typology.js';
 
 /**
@@ -89,6 +90,13 @@ export interface EventRecord {
   receivedAt: string;
 }
 
+/** An opted-in learner of a course, with their latest display name (their id if never seen). */
+export interface PeerProfileRecord {
+  learner: string;
+  name: string;
+  profile: PeerProfile;
+}
+
 export interface StoreTx {
   upsertLearner(id: string, name: string, now: string): Promise<void>;
   /** The learner's latest display name, or null if never seen. */
@@ -128,4 +136,18 @@ export interface StoreTx {
   getEvent(id: string): Promise<EventRecord | null>;
   insertEvent(event: EventRecord): Promise<void>;
   eventsOfCommand(command: string): Promise<EventRecord[]>;
+
+  /** Opts in, or updates the profile; the first opt-in time is kept. */
+  upsertProfile(course: string, learner: string, profile: PeerProfile): Promise<PeerProfile>;
+  /** Opts out: the profile is erased at once. */
+  deleteProfile(course: string, learner: string): Promise<void>;
+  getProfile(course: string, learner: string): Promise<PeerProfile | null>;
+  /** Every opted-in learner of a course, by id. */
+  listProfiles(course: string): Promise<PeerProfileRecord[]>;
+  /** Adds `count` interactions between two learners (either direction: the pair is unordered). */
+  addForumInteraction(course: string, a: string, b: string, count: number): Promise<void>;
+  /** Forum interactions between `learner` and each other learner of the course, by their id. */
+  forumCounts(course: string, learner: string): Promise<Map<string, number>>;
+  /** Learners who shared a group (then or now) with `learner` in any course but `excludingCourse`. */
+  earlierPartners(learner: string, excludingCourse: string): Promise<Set<string>>;
 }

@@ -1,0 +1,50 @@
+import { notOffered } from '../../core/course-settings.js';
+import { IN_PERSON_MODALITIES } from '../../core/typology.js';
+import { PeerProfileInput } from '../../protocol/peers.js';
+import { settingsFor } from '../course-settings.js';
+import { ApiError } from '../errors.js';
+import type { Handler } from '../request-context.js';
+import { parseOrThrow } from '../validation.js';
+import { courseFromPath, requireCourse } from './course-path.js';
+
+/**
+ * `PUT /v1/courses/{course}/me/profile`: the learner opts in to be found (or
+ * updates their profile). Only what the course offers; a city only with an
+ * in-person modality, since it is shared with strangers for meeting in person.
+ */
+export const putProfile: Handler = async (ctx, deps) => {
+  const claims = ctx.authenticate();
+  const course = courseFromPath(ctx);
+  requireCourse(claims, course, 'course');
+  const input = parseOrThrow(PeerProfileInput, (await ctx.readBody(['json'])).value);
+  if (input.city !== undefined && !input.modalities.some((m) => IN_PERSON_MODALITIES.includes(m))) {
+    throw new ApiError('bad_request', 'A city is shared only by learners who want to meet in person.', 'city');
+  }
+  const now = deps.now().toISOString();
+  const profile = await deps.store.transaction(async (tx) => {
+    const settings = await settingsFor(tx, course, deps.config.courses);
+    for (const [field, chosen, offered] of [
+      ['objects', input.objects, settings.objects],
+      ['modalities', input.modalities, settings.modalities],
+    ] as const) {
+      const refused = notOffered<string>(chosen, offered)[0];
+      if (refused !== undefined) {
+        const index = (chosen as readonly string[]).indexOf(refused);
+        throw new ApiError('not_offered', `This course does not offer "${refused}".`, `${field}.${index}`);
+      }
+    }
+    // Keep the latest display name: it is what other learners see in their list.
+    await tx.upsertLearner(claims.sub, claims.name, now);
+    return tx.upsertProfile(course, claims.sub, { ...input, optedInAt: now });
+  });
+  return { status: 200, body: profile };
+};
+
+/** `DELETE /v1/courses/{course}/me/profile`: opts out; the learner leaves every list at once. */
+export const deleteProfile: Handler = async (ctx, deps) => {
+  const claims = ctx.authenticate();
+  const course = courseFromPath(ctx);
+  requireCourse(claims, course, 'course');
+  await deps.store.transaction((tx) => tx.deleteProfile(course, claims.sub));
+  return { status: 204 };
+};
