@@ -49,7 +49,7 @@ export abstract class TandemElement extends LitElement {
   protected error?: string;
   /** The item (invite, group) whose cancel or leave button waits for "Yes". */
   protected confirming?: string | null;
-  /** The valid configuration, or null while `problems` says what is wrong (both set on connection). */
+  /** The valid configuration, or null while `problems` says what is wrong (both set once the runtime chunk is here). */
   protected config!: TandemConfig | null;
   protected problems!: ConfigProblem[];
   /** False until the language's messages are here: there is no text to show before. */

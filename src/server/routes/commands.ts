@@ -6,7 +6,7 @@ import { settingsFor } from '../course-settings.js';
 import { ApiError } from '../errors.js';
 import { buildLearnerState } from '../learner-state.js';
 import type { Handler } from '../request-context.js';
-import type { EventRecord } from '../store/store.js';
+import { eventRecord, type EventRecord } from '../store/store.js';
 import { canonicalJson, parseOrThrow, parseWith } from '../validation.js';
 import { requireCourse } from './course-path.js';
 
@@ -70,17 +70,7 @@ export const postCommand: Handler = async (ctx, deps) => {
       createdAt: now.toISOString(),
     });
     for (const event of events) {
-      await tx.insertEvent({
-        id: event.id,
-        type: event.type,
-        course: event.course,
-        learner: event.learner,
-        time: event.time,
-        body: canonicalJson(event),
-        source: 'server',
-        command: request.id,
-        receivedAt: now.toISOString(),
-      });
+      await tx.insertEvent(eventRecord(event, canonicalJson(event), 'server', request.id, now.toISOString()));
     }
     return { result: result satisfies CommandResult, events, replayed: false };
   });

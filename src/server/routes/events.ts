@@ -2,6 +2,7 @@ import type { EventFailure } from '../../protocol/api.js';
 import { BeaconBatch, ClientEvent, EventBatch } from '../../protocol/events.js';
 import type { TokenClaims } from '../auth.js';
 import type { Handler } from '../request-context.js';
+import { eventRecord } from '../store/store.js';
 import { canonicalJson, parseOrThrow, parseWith } from '../validation.js';
 
 /**
@@ -68,17 +69,7 @@ export const postEvents: Handler = async (ctx, deps) => {
     }
     if (failures.length > 0) return { ok: false as const };
     for (const { event, body: text } of fresh) {
-      await tx.insertEvent({
-        id: event.id,
-        type: event.type,
-        course: event.course,
-        learner: event.learner,
-        time: event.time,
-        body: text,
-        source: 'client',
-        command: null,
-        receivedAt,
-      });
+      await tx.insertEvent(eventRecord(event, text, 'client', null, receivedAt));
     }
     return { ok: true as const, stored: fresh.length, duplicates };
   });

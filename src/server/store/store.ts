@@ -90,6 +90,17 @@ export interface EventRecord {
   receivedAt: string;
 }
 
+/** The row for a parsed event: its envelope in columns, the whole event as `body` (canonical JSON). */
+export function eventRecord(
+  event: { id: string; type: string; course: string; learner: string; time: string },
+  body: string,
+  source: EventRecord['source'],
+  command: string | null,
+  receivedAt: string,
+): EventRecord {
+  return { id: event.id, type: event.type, course: event.course, learner: event.learner, time: event.time, body, source, command, receivedAt };
+}
+
 /** An opted-in learner of a course, with their latest display name (their id if never seen). */
 export interface PeerProfileRecord {
   learner: string;
