@@ -142,6 +142,8 @@ async function main(): Promise<void> {
       courses: {},
       maxBodyBytes: 64 * 1024,
       inviteDetailsLimit: { max: 30, windowMs: 60_000 },
+      webhook: null,
+      poolCheckMs: 60_000,
       testHoldAfterCommitMs: 0,
     },
     fallback: pages(benchDir, () => origin, tokenFor('bench-ana', 'Ana Bench')),

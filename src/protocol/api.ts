@@ -45,6 +45,13 @@ export const ERROR_CODES = [
   'not_member',
   'not_offered',
   'not_opted_in',
+  'peer_unavailable',
+  'own_request',
+  'duplicate_request',
+  'request_limit',
+  'request_not_found',
+  'request_closed',
+  'pool_running',
   'invalid_events',
   'id_conflict',
   'rate_limited',
@@ -128,6 +135,8 @@ export const LearnerState = z.object({
   settings: CourseSettings,
   groups: z.array(Group),
   invites: z.array(OwnInvite),
+  /** Pending tandem requests to this learner (part 2): the widget loads their view only when there are some. */
+  incomingRequests: z.optional(integer(0)),
   serverTime: IsoTime,
 });
 export type LearnerState = z.infer<typeof LearnerState>;

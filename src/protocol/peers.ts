@@ -1,11 +1,12 @@
 import * as z from 'zod/mini';
+import { CourseSettings } from './api.js';
 import { PARTS_OF_DAY, SLOTS_PER_WEEK } from '../core/availability.js';
-import { DisplayName, IsoTime, LearnerId, Modality, ModalityList, ObjectCode, ObjectList, integer, pattern, text } from './codes.js';
+import { DisplayName, IsoTime, LearnerId, Modality, ModalityList, ObjectCode, ObjectList, Uuid, integer, pattern, text } from './codes.js';
 
 /*
  * Opt-in discovery (issue 3): the profile a learner shares to be found, and the
- * ranked page of peers. Server-side only for now: the widget's lazy peers chunk
- * will import it; part-1 elements must not, to keep their bundle budget.
+ * ranked page of peers. The endpoint and the widget's lazy part-2 chunks import
+ * it; part-1 elements and the runtime chunk must not, to keep their budget.
  */
 
 /** A BCP 47-like tag as learners pick them ('fr', 'pt-BR'); compared exactly by the ranking. */
@@ -37,12 +38,41 @@ export const PeerProfileInput = z.object({
   /** Only with an in-person modality: learners who meet online share no place. */
   city: z.optional(City),
   note: z.optional(PeerNote),
+  /** Also take part in the course's pool matching ("match me automatically"). */
+  autoMatch: z.optional(z.boolean()),
 });
 export type PeerProfileInput = z.infer<typeof PeerProfileInput>;
 
 /** The stored profile, as the PUT answers it. */
 export const PeerProfile = z.extend(PeerProfileInput, { optedInAt: IsoTime });
 export type PeerProfile = z.infer<typeof PeerProfile>;
+
+/** Longest pool-matching period a course can set: four weeks. */
+export const MAX_POOL_EVERY_HOURS = 24 * 28;
+
+/**
+ * A course's settings as the endpoint keeps them: part 1's, plus discovery's.
+ * The widget's part-1 state schema reads the part-1 fields only (zod drops the rest).
+ */
+export const EndpointCourseSettings = z.extend(CourseSettings, {
+  /** Whether learners may give a city (default true); in-person modalities are switched off by not offering them. */
+  city: z.optional(z.boolean()),
+  /** Runs pool matching every so many hours (absent or 0: only when asked through the API). */
+  poolEveryHours: z.optional(integer(0, MAX_POOL_EVERY_HOURS)),
+});
+export type EndpointCourseSettings = z.infer<typeof EndpointCourseSettings>;
+
+/** What a course allows in discovery, beside its part-1 settings (the endpoint decides). */
+export const DiscoveryOptions = z.object({
+  /** Objects and modalities a profile may name (the course's offer; no in-person ones when switched off). */
+  objects: z.array(ObjectCode),
+  modalities: z.array(Modality),
+  /** Whether learners may give a city (for in-person meetings). */
+  city: z.boolean(),
+  /** Whether the course runs pool matching ("match me automatically" is offered). */
+  pool: z.boolean(),
+});
+export type DiscoveryOptions = z.infer<typeof DiscoveryOptions>;
 
 /** Why a peer ranks: structured, the widget words it (mirrors core/ranking.ts RankingReason). */
 export const PeerReason = z.discriminatedUnion('code', [
@@ -59,6 +89,8 @@ export type PeerReason = z.infer<typeof PeerReason>;
 /** One listed peer: the display name, note and coarse profile only; never an email, a city only when given. */
 export const PeerItem = z.object({
   id: LearnerId,
+  /** True for a learner the asker had a group with in an earlier course: one action teams up again. */
+  earlierPartner: z.optional(z.boolean()),
   name: DisplayName,
   note: z.optional(PeerNote),
   objects: z.array(ObjectCode),
@@ -69,6 +101,27 @@ export const PeerItem = z.object({
   reasons: z.array(PeerReason),
 });
 export type PeerItem = z.infer<typeof PeerItem>;
+
+/** The last pool-matching round as one learner sees it. */
+export const PoolOutcome = z.object({
+  run: Uuid,
+  at: IsoTime,
+  outcome: z.enum(['matched', 'no-match']),
+  /** The group formed, when matched (its members appear in the learner's state like any group). */
+  group: z.optional(Uuid),
+  reasons: z.array(PeerReason),
+});
+export type PoolOutcome = z.infer<typeof PoolOutcome>;
+
+/** `GET /v1/courses/{course}/me/profile`: the learner's discovery status in one answer. */
+export const MyDiscovery = z.object({
+  /** Null while not opted in. */
+  profile: z.nullable(PeerProfile),
+  options: DiscoveryOptions,
+  /** The learner's outcome in the latest pool round they took part in, if any. */
+  pool: z.nullable(PoolOutcome),
+});
+export type MyDiscovery = z.infer<typeof MyDiscovery>;
 
 /** `GET /v1/courses/{course}/peers?page=N` (0-based pages of PEERS_PAGE_SIZE). */
 export const PeersPage = z.object({

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import * as z from 'zod/mini';
 import { CourseId } from '../protocol/codes.js';
-import { CourseSettings } from '../protocol/api.js';
+import { EndpointCourseSettings as CourseSettings } from '../protocol/peers.js';
 import { parseWith } from './validation.js';
 
 /**
@@ -23,6 +23,14 @@ import { parseWith } from './validation.js';
  * - `TANDEM_COURSES_FILE` — JSON file `{"course-id": {groupSize, objects, modalities,
  *   inviteLifetimeDays, title?}}`; courses absent from it (and from the database)
  *   get DEFAULT_COURSE_SETTINGS.
+ * - `TANDEM_WEBHOOK_URL` — where the endpoint POSTs notifications (request received or
+ *   accepted, invite accepted, matched by the pool, report created); unset: none are made.
+ * - `TANDEM_WEBHOOK_SECRET` — HMAC-SHA256 key signing each notification (at least 32
+ *   characters); required with `TANDEM_WEBHOOK_URL`.
+ * - `TANDEM_WEBHOOK_MAX_ATTEMPTS` — deliveries tried this many times with exponential
+ *   backoff (default 10, about 8.5 minutes in all), then marked failed.
+ * - `TANDEM_WEBHOOK_RETRY_BASE_MS` — the first retry's delay ceiling (default 1000).
+ * - `TANDEM_POOL_CHECK_MS` — how often the pool schedule is checked (default 60000).
  * - `TANDEM_MAX_BODY_BYTES` — largest request body (default 65536).
  * - `TANDEM_INVITE_DETAILS_PER_MINUTE` — invite-details lookups allowed per client
  *   address per minute (default 30): codes are capabilities, so guessing is throttled.
@@ -42,8 +50,19 @@ export interface ServerConfig {
   courses: Readonly<Record<string, CourseSettings>>;
   maxBodyBytes: number;
   inviteDetailsLimit: { max: number; windowMs: number };
+  /** Where and how notifications are sent; null: none are. */
+  webhook: WebhookConfig | null;
+  /** How often the pool-matching schedule is checked, in milliseconds. */
+  poolCheckMs: number;
   /** TEST ONLY, see TANDEM_TEST_HOLD_AFTER_COMMIT_MS. */
   testHoldAfterCommitMs: number;
+}
+
+export interface WebhookConfig {
+  url: string;
+  secret: string;
+  maxAttempts: number;
+  retryBaseMs: number;
 }
 
 export const DEV_JWT_SECRET = 'tandem-dev-secret-do-not-use-in-production';
@@ -62,6 +81,11 @@ const Env = z.object({
   TANDEM_COURSES_FILE: z.optional(z.string().check(z.minLength(1))),
   TANDEM_MAX_BODY_BYTES: z._default(PositiveInt, 65536),
   TANDEM_INVITE_DETAILS_PER_MINUTE: z._default(PositiveInt, 30),
+  TANDEM_WEBHOOK_URL: z.optional(z.string().check(z.regex(/^https?:\/\/\S+$/, 'must be an http(s) URL'))),
+  TANDEM_WEBHOOK_SECRET: z.optional(z.string().check(z.minLength(32, 'must be at least 32 characters'))),
+  TANDEM_WEBHOOK_MAX_ATTEMPTS: z._default(PositiveInt, 10),
+  TANDEM_WEBHOOK_RETRY_BASE_MS: z._default(PositiveInt, 1000),
+  TANDEM_POOL_CHECK_MS: z._default(PositiveInt, 60_000),
   TANDEM_TEST_HOLD_AFTER_COMMIT_MS: z._default(z.coerce.number().check(z.int(), z.gte(0)), 0),
   NODE_ENV: z.optional(z.string()),
 });
@@ -101,6 +125,10 @@ export function loadConfig(env: NodeJS.ProcessEnv, allowDevSecret = false): Conf
     allowedOrigins.push(origin.data);
   }
 
+  if (e.TANDEM_WEBHOOK_URL && !e.TANDEM_WEBHOOK_SECRET) {
+    return { ok: false, error: 'TANDEM_WEBHOOK_SECRET: required with TANDEM_WEBHOOK_URL (notifications are signed)' };
+  }
+
   let courses: Record<string, CourseSettings> = {};
   if (e.TANDEM_COURSES_FILE) {
     const file = readCoursesFile(e.TANDEM_COURSES_FILE);
@@ -122,6 +150,16 @@ export function loadConfig(env: NodeJS.ProcessEnv, allowDevSecret = false): Conf
       courses,
       maxBodyBytes: e.TANDEM_MAX_BODY_BYTES,
       inviteDetailsLimit: { max: e.TANDEM_INVITE_DETAILS_PER_MINUTE, windowMs: 60_000 },
+      webhook:
+        e.TANDEM_WEBHOOK_URL && e.TANDEM_WEBHOOK_SECRET
+          ? {
+              url: e.TANDEM_WEBHOOK_URL,
+              secret: e.TANDEM_WEBHOOK_SECRET,
+              maxAttempts: e.TANDEM_WEBHOOK_MAX_ATTEMPTS,
+              retryBaseMs: e.TANDEM_WEBHOOK_RETRY_BASE_MS,
+            }
+          : null,
+      poolCheckMs: e.TANDEM_POOL_CHECK_MS,
       testHoldAfterCommitMs: e.TANDEM_TEST_HOLD_AFTER_COMMIT_MS,
     },
   };

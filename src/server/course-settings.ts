@@ -1,5 +1,5 @@
 import { DEFAULT_COURSE_SETTINGS } from '../core/course-settings.js';
-import type { CourseSettings } from '../protocol/api.js';
+import type { EndpointCourseSettings as CourseSettings } from '../protocol/peers.js';
 import type { StoreTx } from './store/store.js';
 
 /**

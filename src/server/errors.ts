@@ -27,6 +27,15 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   not_offered: 422,
   // 409: the asker's own state (not opted in to discovery) conflicts with the request.
   not_opted_in: 409,
+  // 404 for an unknown learner, one not opted in, or one who blocked the asker: the asker cannot tell which.
+  peer_unavailable: 404,
+  own_request: 409,
+  duplicate_request: 409,
+  request_limit: 409,
+  request_not_found: 404,
+  // Already answered or cancelled, by someone else or another tab.
+  request_closed: 409,
+  pool_running: 409,
   invalid_events: 400,
   id_conflict: 409,
   rate_limited: 429,

@@ -55,5 +55,16 @@ export async function buildLearnerState(
     ...(i.answeredByName !== null ? { answeredBy: i.answeredByName } : {}),
   }));
 
-  return { course, learner, settings, groups, invites, serverTime: now.toISOString() };
+  const incomingRequests = await tx.countPendingIn(course, learner.id);
+  // The part-1 view of the settings: discovery's own fields are served by the profile route.
+  const { groupSize, objects, modalities, inviteLifetimeDays } = settings;
+  return {
+    course,
+    learner,
+    settings: { groupSize, objects, modalities, inviteLifetimeDays },
+    groups,
+    invites,
+    incomingRequests,
+    serverTime: now.toISOString(),
+  };
 }

@@ -2,7 +2,7 @@ import { rankCandidates, type PeerProfile as RankedProfile } from '../core/ranki
 import { PEERS_PAGE_SIZE, type PeerItem, type PeerProfile, type PeersPage } from '../protocol/peers.js';
 import type { StoreTx } from './store/store.js';
 
-function forRanking(id: string, p: PeerProfile): RankedProfile {
+export function forRanking(id: string, p: PeerProfile): RankedProfile {
   return {
     id,
     objects: p.objects,
@@ -28,8 +28,8 @@ export async function buildPeersPage(
   const signals = {
     forumInteractions: await tx.forumCounts(course, asker),
     earlierPartners: await tx.earlierPartners(asker, course),
-    // Blocking comes with requests; until then no pair is blocked.
-    blocked: new Set<string>(),
+    // Both directions: someone who blocked the asker disappears from their list too.
+    blocked: await tx.blockedEitherWay(asker),
   };
   const byId = new Map(records.map((r) => [r.learner, r]));
   const ranked = rankCandidates(
@@ -39,11 +39,13 @@ export async function buildPeersPage(
     { page, pageSize: PEERS_PAGE_SIZE },
   );
   const items = ranked.items.map((item): PeerItem => {
-    const { name, profile } = byId.get(item.id)!;
+    const { name, profile, noteHidden } = byId.get(item.id)!;
     return {
       id: item.id,
       name,
-      ...(profile.note !== undefined ? { note: profile.note } : {}),
+      ...(signals.earlierPartners.has(item.id) ? { earlierPartner: true } : {}),
+      // A note staff hid is listed to nobody.
+      ...(profile.note !== undefined && !noteHidden ? { note: profile.note } : {}),
       objects: profile.objects,
       modalities: profile.modalities,
       languages: profile.languages,

@@ -43,6 +43,8 @@ export function testConfig(dataDir: string, overrides: Partial<ServerConfig> = {
     courses: {},
     maxBodyBytes: 64 * 1024,
     inviteDetailsLimit: { max: 30, windowMs: 60_000 },
+    webhook: null,
+    poolCheckMs: 60_000,
     testHoldAfterCommitMs: 0,
     ...overrides,
   };

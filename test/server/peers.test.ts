@@ -196,7 +196,17 @@ describe('opt-in discovery: profiles and the ranked peers page', () => {
     for (const item of page.items) {
       assert.deepEqual(
         Object.keys(item).sort(),
-        ['id', 'languages', 'modalities', 'name', 'objects', 'reasons', 'score', ...(item.note !== undefined ? ['note'] : [])].sort(),
+        [
+          'id',
+          'languages',
+          'modalities',
+          'name',
+          'objects',
+          'reasons',
+          'score',
+          ...(item.note !== undefined ? ['note'] : []),
+          ...(item.earlierPartner ? ['earlierPartner'] : []),
+        ].sort(),
       );
     }
     assert.doesNotMatch(answer.text, /@|utcOffsetMinutes|slots|optedInAt/);

@@ -1,6 +1,7 @@
 import type { CommandResult, CourseSettings } from '../../protocol/api.js';
 import type { ServerEvent } from '../../protocol/events.js';
 import type { StoreTx } from '../store/store.js';
+import type { NotificationInput } from '../webhooks/notify.js';
 
 /** What a command handler works with: one open transaction and the request's facts. */
 export interface CommandContext {
@@ -9,12 +10,16 @@ export interface CommandContext {
   commandId: string;
   course: string;
   learner: string;
+  /** The learner's display name, from their token. */
+  learnerName: string;
   settings: CourseSettings;
   now: Date;
   /** Fresh UUIDs for invites, groups and events (injectable so tests can predict them). */
   newId(): string;
   /** Random bytes for invite codes. */
   randomBytes(size: number): Uint8Array;
+  /** Queues a webhook notification in this transaction (nothing when no webhook is configured). */
+  notify(input: NotificationInput): Promise<void>;
 }
 
 /** A handler's answer: the result and the authoritative events to write in the same transaction. */

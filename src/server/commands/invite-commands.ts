@@ -163,6 +163,11 @@ export async function acceptInvite(ctx: CommandContext, command: z.infer<typeof 
   }
   await ctx.tx.addMember(group.id, { learner: ctx.learner, relationship: invite.relationship, joinedAt: now });
   await ctx.tx.answerInvite(invite.id, { status: 'accepted', answeredBy: ctx.learner, answeredAt: now, group: group.id });
+  await ctx.notify({
+    type: 'invite.accepted',
+    learner: invite.inviter,
+    data: { invite: invite.id, by: { id: ctx.learner, name: ctx.learnerName }, group: group.id },
+  });
 
   return {
     result: { id: ctx.commandId, type: command.type, invite: invite.id, group: group.id },

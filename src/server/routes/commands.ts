@@ -8,6 +8,7 @@ import { buildLearnerState } from '../learner-state.js';
 import type { Handler } from '../request-context.js';
 import { eventRecord, type EventRecord } from '../store/store.js';
 import { canonicalJson, parseOrThrow, parseWith } from '../validation.js';
+import { queueNotification } from '../webhooks/notify.js';
 import { requireCourse } from './course-path.js';
 
 function storedServerEvent(record: EventRecord): ServerEvent {
@@ -54,10 +55,12 @@ export const postCommand: Handler = async (ctx, deps) => {
         commandId: request.id,
         course: request.course,
         learner: claims.sub,
+        learnerName: claims.name,
         settings,
         now,
         newId: randomUUID,
         randomBytes: (size) => randomBytes(size),
+        notify: (input) => queueNotification(tx, deps.config, { course: request.course, now }, input),
       },
       request.command,
     );

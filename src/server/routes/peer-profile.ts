@@ -1,11 +1,45 @@
 import { notOffered } from '../../core/course-settings.js';
 import { IN_PERSON_MODALITIES } from '../../core/typology.js';
-import { PeerProfileInput } from '../../protocol/peers.js';
+import { PeerProfileInput, type DiscoveryOptions, type EndpointCourseSettings, type MyDiscovery } from '../../protocol/peers.js';
 import { settingsFor } from '../course-settings.js';
 import { ApiError } from '../errors.js';
 import type { Handler } from '../request-context.js';
 import { parseOrThrow } from '../validation.js';
 import { courseFromPath, requireCourse } from './course-path.js';
+
+/** What a course lets a profile hold: its offer, and a city only with in-person modalities and when not switched off. */
+export function discoveryOptions(settings: EndpointCourseSettings): DiscoveryOptions {
+  return {
+    objects: settings.objects,
+    modalities: settings.modalities,
+    city: settings.city !== false && settings.modalities.some((m) => IN_PERSON_MODALITIES.includes(m)),
+    // Any course can be matched when staff ask through the API; the schedule is optional.
+    pool: true,
+  };
+}
+
+/** `GET /v1/courses/{course}/me/profile`: the learner's profile (null while not opted in), the options, the last pool outcome. */
+export const getProfile: Handler = async (ctx, deps) => {
+  const claims = ctx.authenticate();
+  const course = courseFromPath(ctx);
+  requireCourse(claims, course, 'course');
+  const body = await deps.store.transaction(async (tx): Promise<MyDiscovery> => {
+    const settings = await settingsFor(tx, course, deps.config.courses);
+    const outcome = await tx.latestPoolOutcome(course, claims.sub);
+    return {
+      profile: await tx.getProfile(course, claims.sub),
+      options: discoveryOptions(settings),
+      pool: outcome && {
+        run: outcome.run,
+        at: outcome.at,
+        outcome: outcome.outcome,
+        ...(outcome.group !== null ? { group: outcome.group } : {}),
+        reasons: outcome.reasons,
+      },
+    };
+  });
+  return { status: 200, body };
+};
 
 /**
  * `PUT /v1/courses/{course}/me/profile`: the learner opts in to be found (or
@@ -23,6 +57,9 @@ export const putProfile: Handler = async (ctx, deps) => {
   const now = deps.now().toISOString();
   const profile = await deps.store.transaction(async (tx) => {
     const settings = await settingsFor(tx, course, deps.config.courses);
+    if (input.city !== undefined && !discoveryOptions(settings).city) {
+      throw new ApiError('not_offered', 'This course does not share cities.', 'city');
+    }
     for (const [field, chosen, offered] of [
       ['objects', input.objects, settings.objects],
       ['modalities', input.modalities, settings.modalities],

@@ -1,4 +1,4 @@
-import { CourseSettings } from '../../protocol/api.js';
+import { EndpointCourseSettings as CourseSettings } from '../../protocol/peers.js';
 import { settingsFor } from '../course-settings.js';
 import { requirePlatformKey } from '../platform-key.js';
 import type { Handler } from '../request-context.js';

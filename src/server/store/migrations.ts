@@ -97,4 +97,88 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX forum_interactions_by_b ON forum_interactions(course, b);
   `,
+  // 3: requests between learners, blocks, reports, hidden notes, webhook deliveries, pool rounds (issue 3).
+  `
+  ALTER TABLE peer_profiles ADD COLUMN note_hidden INTEGER NOT NULL DEFAULT 0;
+  CREATE TABLE peer_requests (
+    id TEXT PRIMARY KEY,
+    course TEXT NOT NULL,
+    sender TEXT NOT NULL,
+    recipient TEXT NOT NULL,
+    origin TEXT NOT NULL CHECK (origin IN ('peers', 'ask', 'earlier')),
+    relationship TEXT NOT NULL CHECK (relationship IN ('this-mooc', 'earlier-mooc')),
+    objects TEXT NOT NULL,
+    modalities TEXT NOT NULL,
+    group_id TEXT REFERENCES groups(id),
+    status TEXT NOT NULL CHECK (status IN ('pending', 'accepted', 'declined', 'cancelled')),
+    hash TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    answered_at TEXT,
+    CHECK (sender <> recipient)
+  );
+  -- One pending request per ordered pair and course: a second is refused, and a race cannot store two.
+  CREATE UNIQUE INDEX peer_requests_pending ON peer_requests(course, sender, recipient) WHERE status = 'pending';
+  CREATE INDEX peer_requests_by_recipient ON peer_requests(course, recipient, status);
+  CREATE INDEX peer_requests_by_sender ON peer_requests(course, sender, created_at);
+  -- Blocks hold across courses: someone blocked is blocked everywhere on this endpoint.
+  CREATE TABLE blocks (
+    blocker TEXT NOT NULL,
+    blocked TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (blocker, blocked)
+  );
+  CREATE INDEX blocks_by_blocked ON blocks(blocked);
+  CREATE TABLE reports (
+    id TEXT PRIMARY KEY,
+    course TEXT NOT NULL,
+    reporter TEXT NOT NULL,
+    peer TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    details TEXT,
+    hash TEXT NOT NULL,
+    created_at TEXT NOT NULL
+  );
+  CREATE INDEX reports_by_course ON reports(course, created_at);
+  CREATE TABLE webhook_deliveries (
+    id TEXT PRIMARY KEY,
+    course TEXT NOT NULL,
+    type TEXT NOT NULL,
+    body TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('pending', 'delivered', 'failed')),
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at TEXT NOT NULL,
+    last_error TEXT,
+    created_at TEXT NOT NULL,
+    finished_at TEXT
+  );
+  CREATE INDEX webhook_deliveries_due ON webhook_deliveries(next_attempt_at) WHERE status = 'pending';
+  CREATE TABLE pool_runs (
+    id TEXT PRIMARY KEY,
+    course TEXT NOT NULL,
+    seed INTEGER NOT NULL,
+    trigger TEXT NOT NULL CHECK (trigger IN ('api', 'schedule')),
+    status TEXT NOT NULL CHECK (status IN ('running', 'done', 'failed')),
+    started_at TEXT NOT NULL,
+    finished_at TEXT,
+    candidates INTEGER,
+    groups INTEGER,
+    matched INTEGER,
+    unmatched INTEGER,
+    error TEXT
+  );
+  -- One round at a time per course.
+  CREATE UNIQUE INDEX pool_runs_running ON pool_runs(course) WHERE status = 'running';
+  CREATE INDEX pool_runs_by_course ON pool_runs(course, started_at);
+  CREATE TABLE pool_outcomes (
+    run TEXT NOT NULL REFERENCES pool_runs(id),
+    course TEXT NOT NULL,
+    learner TEXT NOT NULL,
+    outcome TEXT NOT NULL CHECK (outcome IN ('matched', 'no-match')),
+    group_id TEXT REFERENCES groups(id),
+    reasons TEXT NOT NULL,
+    at TEXT NOT NULL,
+    PRIMARY KEY (run, learner)
+  );
+  CREATE INDEX pool_outcomes_by_learner ON pool_outcomes(course, learner, at);
+  `,
 ];

@@ -2,11 +2,12 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import * as z from 'zod/mini';
-import { CommandResult, CourseSettings } from '../../protocol/api.js';
+import { CommandResult } from '../../protocol/api.js';
 import { Modality, ObjectCode, PchmRelationship, Relationship } from '../../protocol/codes.js';
-import { PeerProfile, PeerProfileInput } from '../../protocol/peers.js';
-import { parseWith } from '../validation.js';
+import { EndpointCourseSettings as CourseSettings, PeerProfile, PeerProfileInput } from '../../protocol/peers.js';
 import { SQLITE_MIGRATIONS } from './migrations.js';
+import { fromJson, fromRow, orderedPair } from './sqlite-rows.js';
+import { createDiscoveryTx } from './sqlite-discovery.js';
 import type {
   CommandRecord,
   EventRecord,
@@ -20,23 +21,6 @@ import type {
 } from './store.js';
 
 export const SQLITE_FILE_NAME = 'tandem.sqlite';
-
-/** Rows are a boundary too: a damaged row fails loudly instead of reaching a learner half-read. */
-function fromRow<S extends z.ZodMiniType>(schema: S, value: unknown, what: string): z.infer<S> {
-  const parsed = parseWith(schema, value);
-  if (!parsed.ok) throw new Error(`sqlite: unreadable ${what} (${parsed.path}: ${parsed.message})`);
-  return parsed.data;
-}
-
-function fromJson<S extends z.ZodMiniType>(schema: S, text: string, what: string): z.infer<S> {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    throw new Error(`sqlite: ${what} is not JSON`);
-  }
-  return fromRow(schema, value, what);
-}
 
 const Text = z.string();
 const NullableText = z.nullable(z.string());
@@ -97,7 +81,7 @@ const EventRow = z.object({
   received_at: Text,
 });
 
-const ProfileRow = z.object({ learner: Text, name: Text, profile: Text, opted_in_at: Text });
+const ProfileRow = z.object({ learner: Text, name: Text, profile: Text, opted_in_at: Text, note_hidden: z.number() });
 const CountRow = z.object({ other: Text, count: z.number() });
 
 const Objects = z.array(ObjectCode);
@@ -159,16 +143,12 @@ function toProfile(row: unknown): PeerProfileRecord {
   const r = fromRow(ProfileRow, row, 'profile row');
   // The JSON holds what the learner sent; the opt-in time is the column's.
   const sent = fromJson(PeerProfileInput, r.profile, 'profile');
-  return { learner: r.learner, name: r.name, profile: fromRow(PeerProfile, { ...sent, optedInAt: r.opted_in_at }, 'profile') };
-}
-
-/**
- * The canonical order of a pair, as SQLite's BINARY collation compares TEXT
- * (UTF-8 bytes), so the table's CHECK (a < b) holds for any ids; JavaScript's
- * `<` compares UTF-16 units and disagrees on some astral characters.
- */
-function orderedPair(a: string, b: string): [string, string] {
-  return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8')) < 0 ? [a, b] : [b, a];
+  return {
+    learner: r.learner,
+    name: r.name,
+    profile: fromRow(PeerProfile, { ...sent, optedInAt: r.opted_in_at }, 'profile'),
+    noteHidden: r.note_hidden !== 0,
+  };
 }
 
 /** Brings the file's schema up to date (see migrations.ts). */
@@ -195,6 +175,7 @@ function createTx(db: Database.Database): StoreTx {
     ),
     learnerName: db.prepare('SELECT name FROM learners WHERE id = ?').pluck(),
     getSettings: db.prepare('SELECT body FROM course_settings WHERE course = ?').pluck(),
+    listSettings: db.prepare('SELECT course, body FROM course_settings ORDER BY course'),
     putSettings: db.prepare(
       `INSERT INTO course_settings (course, body, updated_at) VALUES (?, ?, ?)
        ON CONFLICT (course) DO UPDATE SET body = excluded.body, updated_at = excluded.updated_at`,
@@ -259,13 +240,13 @@ function createTx(db: Database.Database): StoreTx {
     deleteProfile: db.prepare('DELETE FROM peer_profiles WHERE course = ? AND learner = ?'),
     getProfile: db.prepare(
       `SELECT peer_profiles.learner, COALESCE(learners.name, peer_profiles.learner) AS name,
-              peer_profiles.profile, peer_profiles.opted_in_at
+              peer_profiles.profile, peer_profiles.opted_in_at, peer_profiles.note_hidden
        FROM peer_profiles LEFT JOIN learners ON learners.id = peer_profiles.learner
        WHERE peer_profiles.course = ? AND peer_profiles.learner = ?`,
     ),
     listProfiles: db.prepare(
       `SELECT peer_profiles.learner, COALESCE(learners.name, peer_profiles.learner) AS name,
-              peer_profiles.profile, peer_profiles.opted_in_at
+              peer_profiles.profile, peer_profiles.opted_in_at, peer_profiles.note_hidden
        FROM peer_profiles LEFT JOIN learners ON learners.id = peer_profiles.learner
        WHERE peer_profiles.course = ?
        ORDER BY peer_profiles.learner`,
@@ -428,6 +409,13 @@ function createTx(db: Database.Database): StoreTx {
     async earlierPartners(learner, excludingCourse) {
       return new Set(fromRow(z.array(Text), q.earlierPartners.all(learner, excludingCourse), 'earlier partners'));
     },
+    async listCourseSettings() {
+      return q.listSettings.all().map((row) => {
+        const r = fromRow(z.object({ course: Text, body: Text }), row, 'settings row');
+        return { course: r.course, settings: fromJson(CourseSettings, r.body, `settings of ${r.course}`) };
+      });
+    },
+    ...createDiscoveryTx(db),
   };
 }
 

@@ -1,5 +1,6 @@
-import type { CommandResult, CourseSettings, InviteStatus } from '../../protocol/api.js';
-import type { PeerProfile } from '../../protocol/peers.js';
+import type { CommandResult, InviteStatus } from '../../protocol/api.js';
+import type { EndpointCourseSettings as CourseSettings, PeerProfile, PeerReason } from '../../protocol/peers.js';
+import type { ReportReason, RequestOrigin, RequestStatus } from '../../protocol/requests.js';
 import type { Modality, ObjectCode, PchmRelationship, Relationship } from '../../core/typology.js';
 
 /**
@@ -106,6 +107,82 @@ export interface PeerProfileRecord {
   learner: string;
   name: string;
   profile: PeerProfile;
+  /** Staff hid the note: it is listed to nobody (its owner still sees it in their form). */
+  noteHidden: boolean;
+}
+
+export interface PeerRequestRecord {
+  id: string;
+  course: string;
+  sender: string;
+  recipient: string;
+  origin: RequestOrigin;
+  relationship: 'this-mooc' | 'earlier-mooc';
+  objects: ObjectCode[];
+  modalities: Modality[];
+  /** The sender's group the request joins (null: a new tandem), then the group an acceptance formed. */
+  group: string | null;
+  status: RequestStatus;
+  /** SHA-256 of the canonical request body, for idempotent resends. */
+  hash: string;
+  createdAt: string;
+  answeredAt: string | null;
+}
+
+/** A request with both sides' display names. */
+export interface NamedRequestRecord extends PeerRequestRecord {
+  senderName: string;
+  recipientName: string;
+}
+
+export interface ReportRecord {
+  id: string;
+  course: string;
+  reporter: string;
+  peer: string;
+  reason: ReportReason;
+  details: string | null;
+  hash: string;
+  createdAt: string;
+}
+
+export interface WebhookDelivery {
+  id: string;
+  course: string;
+  type: string;
+  /** The exact JSON text sent (and signed). */
+  body: string;
+  status: 'pending' | 'delivered' | 'failed';
+  attempts: number;
+  nextAttemptAt: string;
+  lastError: string | null;
+  createdAt: string;
+  finishedAt: string | null;
+}
+
+export interface PoolRunRecord {
+  id: string;
+  course: string;
+  seed: number;
+  trigger: 'api' | 'schedule';
+  status: 'running' | 'done' | 'failed';
+  startedAt: string;
+  finishedAt: string | null;
+  candidates: number | null;
+  groups: number | null;
+  matched: number | null;
+  unmatched: number | null;
+  error: string | null;
+}
+
+export interface PoolOutcomeRecord {
+  run: string;
+  course: string;
+  learner: string;
+  outcome: 'matched' | 'no-match';
+  group: string | null;
+  reasons: PeerReason[];
+  at: string;
 }
 
 export interface StoreTx {
@@ -161,4 +238,51 @@ export interface StoreTx {
   forumCounts(course: string, learner: string): Promise<Map<string, number>>;
   /** Learners who shared a group (then or now) with `learner` in any course but `excludingCourse`. */
   earlierPartners(learner: string, excludingCourse: string): Promise<Set<string>>;
+  setNoteHidden(course: string, learner: string, hidden: boolean): Promise<boolean>;
+
+  insertRequest(request: PeerRequestRecord): Promise<void>;
+  getRequest(id: string): Promise<NamedRequestRecord | null>;
+  answerRequest(id: string, answer: { status: RequestStatus; answeredAt: string; group: string | null }): Promise<void>;
+  /** The pending request from `sender` to `recipient` in a course, if any. */
+  pendingRequest(course: string, sender: string, recipient: string): Promise<PeerRequestRecord | null>;
+  countPendingOut(course: string, sender: string): Promise<number>;
+  countPendingIn(course: string, recipient: string): Promise<number>;
+  /** Pending requests to `recipient`, oldest first. */
+  listIncoming(course: string, recipient: string): Promise<NamedRequestRecord[]>;
+  /** Requests `sender` made: pending, or answered at or after `since`; newest first. */
+  listOutgoing(course: string, sender: string, since: string): Promise<NamedRequestRecord[]>;
+  /** Cancels every pending request between two learners, either way, in every course; returns them. */
+  cancelRequestsBetween(a: string, b: string, now: string): Promise<PeerRequestRecord[]>;
+
+  /** Blocks `blocked` for `blocker` (again: no change). */
+  addBlock(blocker: string, blocked: string, now: string): Promise<void>;
+  removeBlock(blocker: string, blocked: string): Promise<void>;
+  listBlocks(blocker: string): Promise<{ id: string; name: string; at: string }[]>;
+  /** Everyone `learner` blocked or who blocked `learner`. */
+  blockedEitherWay(learner: string): Promise<Set<string>>;
+  /** Every block among the learners of a course's profiles, as [blocker, blocked] pairs. */
+  blocksAmong(course: string): Promise<Array<[string, string]>>;
+
+  insertReport(report: ReportRecord): Promise<void>;
+  getReport(id: string): Promise<ReportRecord | null>;
+  listReports(course: string): Promise<ReportRecord[]>;
+
+  insertWebhook(delivery: WebhookDelivery): Promise<void>;
+  /** Pending deliveries due at `now`, oldest first. */
+  dueWebhooks(now: string, limit: number): Promise<WebhookDelivery[]>;
+  updateWebhook(id: string, patch: Pick<WebhookDelivery, 'status' | 'attempts' | 'nextAttemptAt' | 'lastError' | 'finishedAt'>): Promise<void>;
+  getWebhook(id: string): Promise<WebhookDelivery | null>;
+
+  /** Inserts a running round; false when one is already running for the course. */
+  startPoolRun(run: PoolRunRecord): Promise<boolean>;
+  finishPoolRun(id: string, patch: Pick<PoolRunRecord, 'status' | 'finishedAt' | 'candidates' | 'groups' | 'matched' | 'unmatched' | 'error'>): Promise<void>;
+  getPoolRun(id: string): Promise<PoolRunRecord | null>;
+  /** The course's latest round (running or not), for the schedule. */
+  latestPoolRun(course: string): Promise<PoolRunRecord | null>;
+  /** Rounds left running by a process that stopped: marked failed at start. */
+  failRunningPoolRuns(now: string, error: string): Promise<number>;
+  insertPoolOutcome(outcome: PoolOutcomeRecord): Promise<void>;
+  latestPoolOutcome(course: string, learner: string): Promise<PoolOutcomeRecord | null>;
+  /** Every course with stored settings, for the pool schedule. */
+  listCourseSettings(): Promise<Array<{ course: string; settings: CourseSettings }>>;
 }

@@ -1,0 +1,434 @@
+import type Database from 'better-sqlite3';
+import * as z from 'zod/mini';
+import { Modality, ObjectCode } from '../../protocol/codes.js';
+import { PeerReason } from '../../protocol/peers.js';
+import { ReportReason, RequestOrigin, RequestStatus } from '../../protocol/requests.js';
+import { fromJson, fromRow } from './sqlite-rows.js';
+import type {
+  NamedRequestRecord,
+  PeerRequestRecord,
+  PoolOutcomeRecord,
+  PoolRunRecord,
+  ReportRecord,
+  StoreTx,
+  WebhookDelivery,
+} from './store.js';
+
+/*
+ * The SQLite side of part 2 (issue 3): requests between learners, blocks,
+ * reports, hidden notes, webhook deliveries and pool rounds. Spread into the
+ * transaction object of sqlite-store.ts; same rules: rows are parsed.
+ */
+
+type DiscoveryTx = Pick<
+  StoreTx,
+  | 'setNoteHidden'
+  | 'insertRequest'
+  | 'getRequest'
+  | 'answerRequest'
+  | 'pendingRequest'
+  | 'countPendingOut'
+  | 'countPendingIn'
+  | 'listIncoming'
+  | 'listOutgoing'
+  | 'cancelRequestsBetween'
+  | 'addBlock'
+  | 'removeBlock'
+  | 'listBlocks'
+  | 'blockedEitherWay'
+  | 'blocksAmong'
+  | 'insertReport'
+  | 'getReport'
+  | 'listReports'
+  | 'insertWebhook'
+  | 'dueWebhooks'
+  | 'updateWebhook'
+  | 'getWebhook'
+  | 'startPoolRun'
+  | 'finishPoolRun'
+  | 'getPoolRun'
+  | 'latestPoolRun'
+  | 'failRunningPoolRuns'
+  | 'insertPoolOutcome'
+  | 'latestPoolOutcome'
+>;
+
+const Text = z.string();
+const NullableText = z.nullable(z.string());
+const NullableCount = z.nullable(z.number());
+
+const RequestRow = z.object({
+  id: Text,
+  course: Text,
+  sender: Text,
+  recipient: Text,
+  origin: RequestOrigin,
+  relationship: z.enum(['this-mooc', 'earlier-mooc']),
+  objects: Text,
+  modalities: Text,
+  group_id: NullableText,
+  status: RequestStatus,
+  hash: Text,
+  created_at: Text,
+  answered_at: NullableText,
+});
+
+const ReportRow = z.object({
+  id: Text,
+  course: Text,
+  reporter: Text,
+  peer: Text,
+  reason: ReportReason,
+  details: NullableText,
+  hash: Text,
+  created_at: Text,
+});
+
+const WebhookRow = z.object({
+  id: Text,
+  course: Text,
+  type: Text,
+  body: Text,
+  status: z.enum(['pending', 'delivered', 'failed']),
+  attempts: z.number(),
+  next_attempt_at: Text,
+  last_error: NullableText,
+  created_at: Text,
+  finished_at: NullableText,
+});
+
+const PoolRunRow = z.object({
+  id: Text,
+  course: Text,
+  seed: z.number(),
+  trigger: z.enum(['api', 'schedule']),
+  status: z.enum(['running', 'done', 'failed']),
+  started_at: Text,
+  finished_at: NullableText,
+  candidates: NullableCount,
+  groups: NullableCount,
+  matched: NullableCount,
+  unmatched: NullableCount,
+  error: NullableText,
+});
+
+const PoolOutcomeRow = z.object({
+  run: Text,
+  course: Text,
+  learner: Text,
+  outcome: z.enum(['matched', 'no-match']),
+  group_id: NullableText,
+  reasons: Text,
+  at: Text,
+});
+
+const Objects = z.array(ObjectCode);
+const Modalities = z.array(Modality);
+const Reasons = z.array(PeerReason);
+
+function toRequest(row: unknown): PeerRequestRecord {
+  const r = fromRow(RequestRow, row, 'request row');
+  return {
+    id: r.id,
+    course: r.course,
+    sender: r.sender,
+    recipient: r.recipient,
+    origin: r.origin,
+    relationship: r.relationship,
+    objects: fromJson(Objects, r.objects, 'request objects'),
+    modalities: fromJson(Modalities, r.modalities, 'request modalities'),
+    group: r.group_id,
+    status: r.status,
+    hash: r.hash,
+    createdAt: r.created_at,
+    answeredAt: r.answered_at,
+  };
+}
+
+function toNamedRequest(row: unknown): NamedRequestRecord {
+  const names = fromRow(z.object({ sender_name: Text, recipient_name: Text }), row, 'request row');
+  return { ...toRequest(row), senderName: names.sender_name, recipientName: names.recipient_name };
+}
+
+function toReport(row: unknown): ReportRecord {
+  const r = fromRow(ReportRow, row, 'report row');
+  return {
+    id: r.id,
+    course: r.course,
+    reporter: r.reporter,
+    peer: r.peer,
+    reason: r.reason,
+    details: r.details,
+    hash: r.hash,
+    createdAt: r.created_at,
+  };
+}
+
+function toWebhook(row: unknown): WebhookDelivery {
+  const r = fromRow(WebhookRow, row, 'webhook row');
+  return {
+    id: r.id,
+    course: r.course,
+    type: r.type,
+    body: r.body,
+    status: r.status,
+    attempts: r.attempts,
+    nextAttemptAt: r.next_attempt_at,
+    lastError: r.last_error,
+    createdAt: r.created_at,
+    finishedAt: r.finished_at,
+  };
+}
+
+function toPoolRun(row: unknown): PoolRunRecord {
+  const r = fromRow(PoolRunRow, row, 'pool run row');
+  return {
+    id: r.id,
+    course: r.course,
+    seed: r.seed,
+    trigger: r.trigger,
+    status: r.status,
+    startedAt: r.started_at,
+    finishedAt: r.finished_at,
+    candidates: r.candidates,
+    groups: r.groups,
+    matched: r.matched,
+    unmatched: r.unmatched,
+    error: r.error,
+  };
+}
+
+function toPoolOutcome(row: unknown): PoolOutcomeRecord {
+  const r = fromRow(PoolOutcomeRow, row, 'pool outcome row');
+  return {
+    run: r.run,
+    course: r.course,
+    learner: r.learner,
+    outcome: r.outcome,
+    group: r.group_id,
+    reasons: fromJson(Reasons, r.reasons, 'pool outcome reasons'),
+    at: r.at,
+  };
+}
+
+const NAMED_REQUESTS = `
+  SELECT peer_requests.*,
+         COALESCE(s.name, peer_requests.sender) AS sender_name,
+         COALESCE(r.name, peer_requests.recipient) AS recipient_name
+  FROM peer_requests
+  LEFT JOIN learners AS s ON s.id = peer_requests.sender
+  LEFT JOIN learners AS r ON r.id = peer_requests.recipient`;
+
+export function createDiscoveryTx(db: Database.Database): DiscoveryTx {
+  const q = {
+    setNoteHidden: db.prepare('UPDATE peer_profiles SET note_hidden = ? WHERE course = ? AND learner = ?'),
+    insertRequest: db.prepare(
+      `INSERT INTO peer_requests (id, course, sender, recipient, origin, relationship, objects, modalities,
+         group_id, status, hash, created_at, answered_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ),
+    getRequest: db.prepare(`${NAMED_REQUESTS} WHERE peer_requests.id = ?`),
+    answerRequest: db.prepare('UPDATE peer_requests SET status = ?, answered_at = ?, group_id = ? WHERE id = ?'),
+    pendingRequest: db.prepare(
+      `SELECT * FROM peer_requests WHERE course = ? AND sender = ? AND recipient = ? AND status = 'pending'`,
+    ),
+    countPendingOut: db.prepare(
+      `SELECT COUNT(*) FROM peer_requests WHERE course = ? AND sender = ? AND status = 'pending'`,
+    ).pluck(),
+    countPendingIn: db.prepare(
+      `SELECT COUNT(*) FROM peer_requests WHERE course = ? AND recipient = ? AND status = 'pending'`,
+    ).pluck(),
+    listIncoming: db.prepare(
+      `${NAMED_REQUESTS} WHERE peer_requests.course = ? AND peer_requests.recipient = ? AND peer_requests.status = 'pending'
+       ORDER BY peer_requests.created_at, peer_requests.id`,
+    ),
+    listOutgoing: db.prepare(
+      `${NAMED_REQUESTS} WHERE peer_requests.course = ? AND peer_requests.sender = ?
+         AND (peer_requests.status = 'pending' OR peer_requests.answered_at >= ?)
+       ORDER BY peer_requests.created_at DESC, peer_requests.id`,
+    ),
+    pendingBetween: db.prepare(
+      `SELECT * FROM peer_requests WHERE status = 'pending'
+         AND ((sender = ? AND recipient = ?) OR (sender = ? AND recipient = ?))`,
+    ),
+    addBlock: db.prepare('INSERT INTO blocks (blocker, blocked, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING'),
+    removeBlock: db.prepare('DELETE FROM blocks WHERE blocker = ? AND blocked = ?'),
+    listBlocks: db.prepare(
+      `SELECT blocks.blocked AS id, COALESCE(learners.name, blocks.blocked) AS name, blocks.created_at AS at
+       FROM blocks LEFT JOIN learners ON learners.id = blocks.blocked
+       WHERE blocks.blocker = ? ORDER BY blocks.created_at, blocks.blocked`,
+    ),
+    blockedEitherWay: db.prepare(
+      'SELECT blocked FROM blocks WHERE blocker = ? UNION SELECT blocker FROM blocks WHERE blocked = ?',
+    ).pluck(),
+    blocksAmong: db.prepare(
+      `SELECT blocks.blocker, blocks.blocked FROM blocks
+       JOIN peer_profiles AS a ON a.course = ? AND a.learner = blocks.blocker
+       JOIN peer_profiles AS b ON b.course = ? AND b.learner = blocks.blocked`,
+    ),
+    insertReport: db.prepare(
+      'INSERT INTO reports (id, course, reporter, peer, reason, details, hash, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+    ),
+    getReport: db.prepare('SELECT * FROM reports WHERE id = ?'),
+    listReports: db.prepare('SELECT * FROM reports WHERE course = ? ORDER BY created_at DESC, id'),
+    insertWebhook: db.prepare(
+      `INSERT INTO webhook_deliveries (id, course, type, body, status, attempts, next_attempt_at, last_error, created_at, finished_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ),
+    dueWebhooks: db.prepare(
+      `SELECT * FROM webhook_deliveries WHERE status = 'pending' AND next_attempt_at <= ?
+       ORDER BY next_attempt_at, created_at, id LIMIT ?`,
+    ),
+    updateWebhook: db.prepare(
+      `UPDATE webhook_deliveries SET status = ?, attempts = ?, next_attempt_at = ?, last_error = ?, finished_at = ?
+       WHERE id = ?`,
+    ),
+    getWebhook: db.prepare('SELECT * FROM webhook_deliveries WHERE id = ?'),
+    startPoolRun: db.prepare(
+      `INSERT INTO pool_runs (id, course, seed, trigger, status, started_at, finished_at, candidates, groups, matched, unmatched, error)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+    ),
+    finishPoolRun: db.prepare(
+      `UPDATE pool_runs SET status = ?, finished_at = ?, candidates = ?, groups = ?, matched = ?, unmatched = ?, error = ?
+       WHERE id = ?`,
+    ),
+    getPoolRun: db.prepare('SELECT * FROM pool_runs WHERE id = ?'),
+    latestPoolRun: db.prepare('SELECT * FROM pool_runs WHERE course = ? ORDER BY started_at DESC, id LIMIT 1'),
+    failRunningPoolRuns: db.prepare(`UPDATE pool_runs SET status = 'failed', finished_at = ?, error = ? WHERE status = 'running'`),
+    insertPoolOutcome: db.prepare(
+      'INSERT INTO pool_outcomes (run, course, learner, outcome, group_id, reasons, at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    ),
+    latestPoolOutcome: db.prepare(
+      'SELECT * FROM pool_outcomes WHERE course = ? AND learner = ? ORDER BY at DESC, run LIMIT 1',
+    ),
+  };
+  const count = (value: unknown): number => fromRow(z.number(), value, 'count');
+
+  return {
+    async setNoteHidden(course, learner, hidden) {
+      return q.setNoteHidden.run(hidden ? 1 : 0, course, learner).changes > 0;
+    },
+    async insertRequest(r) {
+      q.insertRequest.run(
+        r.id,
+        r.course,
+        r.sender,
+        r.recipient,
+        r.origin,
+        r.relationship,
+        JSON.stringify(r.objects),
+        JSON.stringify(r.modalities),
+        r.group,
+        r.status,
+        r.hash,
+        r.createdAt,
+        r.answeredAt,
+      );
+    },
+    async getRequest(id) {
+      const row = q.getRequest.get(id);
+      return row === undefined ? null : toNamedRequest(row);
+    },
+    async answerRequest(id, a) {
+      q.answerRequest.run(a.status, a.answeredAt, a.group, id);
+    },
+    async pendingRequest(course, sender, recipient) {
+      const row = q.pendingRequest.get(course, sender, recipient);
+      return row === undefined ? null : toRequest(row);
+    },
+    async countPendingOut(course, sender) {
+      return count(q.countPendingOut.get(course, sender));
+    },
+    async countPendingIn(course, recipient) {
+      return count(q.countPendingIn.get(course, recipient));
+    },
+    async listIncoming(course, recipient) {
+      return q.listIncoming.all(course, recipient).map(toNamedRequest);
+    },
+    async listOutgoing(course, sender, since) {
+      return q.listOutgoing.all(course, sender, since).map(toNamedRequest);
+    },
+    async cancelRequestsBetween(a, b, now) {
+      const pending = q.pendingBetween.all(a, b, b, a).map(toRequest);
+      for (const r of pending) q.answerRequest.run('cancelled', now, r.group, r.id);
+      return pending;
+    },
+    async addBlock(blocker, blocked, now) {
+      q.addBlock.run(blocker, blocked, now);
+    },
+    async removeBlock(blocker, blocked) {
+      q.removeBlock.run(blocker, blocked);
+    },
+    async listBlocks(blocker) {
+      return fromRow(z.array(z.object({ id: Text, name: Text, at: Text })), q.listBlocks.all(blocker), 'block rows');
+    },
+    async blockedEitherWay(learner) {
+      return new Set(fromRow(z.array(Text), q.blockedEitherWay.all(learner, learner), 'block rows'));
+    },
+    async blocksAmong(course) {
+      const rows = fromRow(z.array(z.object({ blocker: Text, blocked: Text })), q.blocksAmong.all(course, course), 'block rows');
+      return rows.map((r): [string, string] => [r.blocker, r.blocked]);
+    },
+    async insertReport(r) {
+      q.insertReport.run(r.id, r.course, r.reporter, r.peer, r.reason, r.details, r.hash, r.createdAt);
+    },
+    async getReport(id) {
+      const row = q.getReport.get(id);
+      return row === undefined ? null : toReport(row);
+    },
+    async listReports(course) {
+      return q.listReports.all(course).map(toReport);
+    },
+    async insertWebhook(d) {
+      q.insertWebhook.run(d.id, d.course, d.type, d.body, d.status, d.attempts, d.nextAttemptAt, d.lastError, d.createdAt, d.finishedAt);
+    },
+    async dueWebhooks(now, limit) {
+      return q.dueWebhooks.all(now, limit).map(toWebhook);
+    },
+    async updateWebhook(id, p) {
+      q.updateWebhook.run(p.status, p.attempts, p.nextAttemptAt, p.lastError, p.finishedAt, id);
+    },
+    async getWebhook(id) {
+      const row = q.getWebhook.get(id);
+      return row === undefined ? null : toWebhook(row);
+    },
+    async startPoolRun(r) {
+      const { changes } = q.startPoolRun.run(
+        r.id,
+        r.course,
+        r.seed,
+        r.trigger,
+        r.status,
+        r.startedAt,
+        r.finishedAt,
+        r.candidates,
+        r.groups,
+        r.matched,
+        r.unmatched,
+        r.error,
+      );
+      return changes > 0;
+    },
+    async finishPoolRun(id, p) {
+      q.finishPoolRun.run(p.status, p.finishedAt, p.candidates, p.groups, p.matched, p.unmatched, p.error, id);
+    },
+    async getPoolRun(id) {
+      const row = q.getPoolRun.get(id);
+      return row === undefined ? null : toPoolRun(row);
+    },
+    async latestPoolRun(course) {
+      const row = q.latestPoolRun.get(course);
+      return row === undefined ? null : toPoolRun(row);
+    },
+    async failRunningPoolRuns(now, error) {
+      return q.failRunningPoolRuns.run(now, error).changes;
+    },
+    async insertPoolOutcome(o) {
+      q.insertPoolOutcome.run(o.run, o.course, o.learner, o.outcome, o.group, JSON.stringify(o.reasons), o.at);
+    },
+    async latestPoolOutcome(course, learner) {
+      const row = q.latestPoolOutcome.get(course, learner);
+      return row === undefined ? null : toPoolOutcome(row);
+    },
+  };
+}
