@@ -1,8 +1,9 @@
 /**
  * The demo's server side: a course page, sign-in as a roster learner through
- * a cookie, and the platform's "token-url" that signs that learner's token.
- * A real platform replaces all of this with its own session and a small
- * token route (see the README's Open edX and Moodle how-tos).
+ * a cookie, the platform's "token-url" that signs that learner's token, and
+ * an example webhook receiver (the platform's side of notifications).
+ * A real platform replaces all of this with its own session, a small token
+ * route (see the README's Open edX and Moodle how-tos) and its own receiver.
  */
 import { readFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -12,6 +13,8 @@ import type { FallbackHandler } from '../src/server/app.js';
 import { signToken } from '../src/server/auth.js';
 import type { ServerConfig } from '../src/server/config.js';
 import type { CourseSettings } from '../src/protocol/api.js';
+import { WebhookNotification } from '../src/protocol/webhooks.js';
+import { verifyWebhook, WEBHOOK_HEADERS } from '../src/server/webhooks/webhook-signature.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -112,6 +115,187 @@ function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
+// ---------------------------------------------------------------------------
+// The example webhook receiver: what a platform writes to get notifications.
+// ---------------------------------------------------------------------------
+
+/**
+ * DEMO WIRING ONLY: when the demo runs and TANDEM_WEBHOOK_URL is unset, main.ts
+ * points the webhook at this server's own /demo/webhook, signed with this
+ * secret (or TANDEM_WEBHOOK_SECRET when set). Never use a published secret for
+ * a real webhook.
+ */
+export const DEMO_WEBHOOK_SECRET = 'tandem-demo-webhook-secret-never-use-in-production';
+
+/** What the demo receiver keeps of a notification, to show it. */
+export interface ReceivedNotification {
+  id: string;
+  type: string;
+  course: string;
+  /** Whom to notify (null for staff notifications such as a report). */
+  learner: string | null;
+  /** One line for people, as an email subject might read. */
+  summary: string;
+  /** When the endpoint made it, and when it reached this receiver. */
+  time: string;
+  receivedAt: string;
+}
+
+/** How many notifications the demo keeps (newest), and dedupes against. */
+export const DEMO_NOTIFICATIONS_KEPT = 50;
+
+/** A demo learner's display name from their pseudonymous id (`demo-alice`), else the id itself. */
+function learnerLabel(id: string): string {
+  const key = id.startsWith('demo-') ? id.slice('demo-'.length) : '';
+  return Object.hasOwn(DEMO_ROSTER, key) ? DEMO_ROSTER[key]! : id;
+}
+
+function summarise(n: WebhookNotification): string {
+  switch (n.type) {
+    case 'request.received':
+      return `${n.data.from.name} asked ${learnerLabel(n.learner)} to study together.`;
+    case 'request.accepted':
+      return `${n.data.by.name} accepted the study request of ${learnerLabel(n.learner)}.`;
+    case 'invite.accepted':
+      return `${n.data.by.name} accepted the invite of ${learnerLabel(n.learner)}.`;
+    case 'pool.matched':
+      return `${learnerLabel(n.learner)} was matched with ${n.data.members.filter((m) => m.id !== n.learner).map((m) => m.name).join(', ') || 'a group'}.`;
+    case 'report.created':
+      // For staff; the reporter's free-text details stay out of this page.
+      return `${learnerLabel(n.data.reporter)} reported ${learnerLabel(n.data.peer)} (${n.data.reason}).`;
+  }
+}
+
+/**
+ * Reads the raw body, at most `maxBytes`: the signature covers these exact
+ * bytes, so verify them before any JSON parsing. Null when too large.
+ */
+function readRawBody(req: IncomingMessage, maxBytes: number): Promise<Buffer | null> {
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > maxBytes) return Promise.resolve(null);
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > maxBytes) {
+        req.off('data', onData);
+        chunks.length = 0;
+        resolve(null);
+        return;
+      }
+      chunks.push(chunk);
+    };
+    req.on('data', onData);
+    req.once('end', () => resolve(size > maxBytes ? null : Buffer.concat(chunks)));
+    req.once('error', reject);
+  });
+}
+
+function header(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return typeof value === 'string' ? value : undefined;
+}
+
+/**
+ * The example receiver, as a platform would write it:
+ *
+ * 1. **verify** the signature over the raw body and the timestamp (401 if not
+ *    ours, or older than 5 minutes: a replay);
+ * 2. **dedupe** by the notification's id (the body's, which is signed; the
+ *    Tandem-Webhook-Id header must agree): a retry of one already handled is
+ *    answered 2xx again and not acted on twice;
+ * 3. **act**: here, keep it to show on /demo/notifications; a platform would
+ *    queue an email or an in-app notice — in a job, not in this request;
+ * 4. **answer 2xx fast**: the endpoint retries anything else, and gives up
+ *    after a timeout of 10 s.
+ *
+ * A real receiver keeps handled ids in its database (a unique key) rather
+ * than the last 50 in memory.
+ */
+export function createDemoWebhookReceiver(options: { secret: string; now: () => Date; maxBodyBytes: number }) {
+  /** Newest last; the map's keys are the ids handled (the dedupe set). */
+  const received = new Map<string, ReceivedNotification>();
+
+  async function receive(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const raw = await readRawBody(req, options.maxBodyBytes);
+    if (raw === null) {
+      res.setHeader('Connection', 'close');
+      sendText(res, 413, 'The notification is larger than this receiver takes.');
+      return;
+    }
+    // 1. Verify, on the exact bytes received.
+    const signed = verifyWebhook({
+      secret: options.secret,
+      signature: header(req, WEBHOOK_HEADERS.signature),
+      timestamp: header(req, WEBHOOK_HEADERS.timestamp),
+      body: raw,
+      now: options.now(),
+    });
+    if (!signed) {
+      sendText(res, 401, 'Missing, wrong or expired signature.');
+      return;
+    }
+    let json: unknown;
+    try {
+      json = JSON.parse(raw.toString('utf8'));
+    } catch {
+      sendText(res, 400, 'The notification is not JSON.');
+      return;
+    }
+    const id = typeof json === 'object' && json !== null ? (json as { id?: unknown }).id : undefined;
+    if (typeof id !== 'string' || id !== header(req, WEBHOOK_HEADERS.id)) {
+      sendText(res, 400, 'The notification id and the Tandem-Webhook-Id header differ.');
+      return;
+    }
+    // 2. Dedupe: a retry of a notification already handled is acknowledged again, not acted on.
+    if (received.has(id)) {
+      res.writeHead(204, { 'Cache-Control': 'no-store' });
+      res.end();
+      return;
+    }
+    // 3. Act. A type this receiver does not know (a newer endpoint) is acknowledged too, or it would be retried for nothing.
+    const parsed = WebhookNotification.safeParse(json);
+    const n = parsed.success ? parsed.data : null;
+    const loose = json as { type?: unknown; course?: unknown; time?: unknown };
+    received.set(id, {
+      id,
+      type: n?.type ?? String(loose.type ?? 'unknown'),
+      course: n?.course ?? String(loose.course ?? ''),
+      learner: n && 'learner' in n ? n.learner : null,
+      summary: n ? summarise(n) : 'A notification this receiver does not know; acknowledged and ignored.',
+      time: n?.time ?? String(loose.time ?? ''),
+      receivedAt: options.now().toISOString(),
+    });
+    while (received.size > DEMO_NOTIFICATIONS_KEPT) received.delete(received.keys().next().value!);
+    // 4. Answer at once.
+    res.writeHead(204, { 'Cache-Control': 'no-store' });
+    res.end();
+  }
+
+  return {
+    receive,
+    /** The notifications kept, newest first. */
+    list: (): ReceivedNotification[] => [...received.values()].reverse(),
+  };
+}
+
+/** /demo/notifications: what the example receiver got, newest first. */
+function notificationsPage(list: readonly ReceivedNotification[], wired: boolean): string {
+  const items = list
+    .map(
+      (n) =>
+        `<li><p><strong>${escapeHtml(n.type)}</strong>${n.learner ? ` · for ${escapeHtml(learnerLabel(n.learner))}` : ' · for the course staff'}</p><p>${escapeHtml(n.summary)}</p><p class="breadcrumb">${escapeHtml(n.course)} · made ${escapeHtml(n.time)} · received ${escapeHtml(n.receivedAt)} · id <code>${escapeHtml(n.id)}</code></p></li>`,
+    )
+    .join('');
+  const body = !wired
+    ? '<p>No webhook secret is configured for this demo, so its receiver is off.</p>'
+    : list.length === 0
+      ? '<p>Nothing yet. Send or accept a study request, or accept an invite, then reload this page.</p>'
+      : `<ol reversed>${items}</ol>`;
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><link rel="icon" href="data:,"><link rel="stylesheet" href="/demo/demo.css"><title>Notifications · ${escapeHtml(DEMO_COURSE.title)}</title></head><body><header class="platform"><a class="brand" href="/">OpenMOOC</a><nav aria-label="Account"><a href="/">Back to the course</a></nav></header><div class="layout"><main class="lesson"><p class="breadcrumb">Demo platform · webhook receiver</p><h1>Notifications received</h1>${body}</main><aside class="study-panel" aria-label="About this page"><p class="tip">The endpoint POSTs a signed notification to the platform's webhook when a learner is not on the page to see it: a request received or accepted, an invite accepted, a pool match, a report for staff. This demo's own receiver (<code>POST /demo/webhook</code>) verifies the signature, drops duplicates by id, keeps the last ${DEMO_NOTIFICATIONS_KEPT} here, and answers at once; a platform would email the learner instead.</p></aside></div></body></html>`;
+}
+
 /** The platform's sign-in page, demo style: pick who you are. `back` is where to return. */
 function signInPage(back: string): string {
   const links = Object.entries(DEMO_ROSTER)
@@ -156,6 +340,8 @@ async function serveFile(res: ServerResponse, root: string, folder: string, enco
  * - `GET /demo/enroll[?return=/path]` the platform's sign-in page: the roster,
  *   each learner a link that signs in and goes back;
  * - `GET /demo/signout`;
+ * - `POST /demo/webhook` the example webhook receiver (when a webhook secret is
+ *   configured), `GET /demo/notifications` what it received;
  * - `GET /dist/*` the built widget, `GET /demo/*.css|js|…` the demo's static files.
  */
 export function createDemoRoutes(options: { config: ServerConfig; now?: () => Date; rootDir?: string }): FallbackHandler {
@@ -163,10 +349,25 @@ export function createDemoRoutes(options: { config: ServerConfig; now?: () => Da
   /** The folder holding demo/ and dist/ (the repository; tests point it elsewhere). */
   const root = options.rootDir ?? ROOT;
   const { config } = options;
+  // The secret notifications are signed with (the demo's own, see DEMO_WEBHOOK_SECRET and main.ts).
+  const receiver = config.webhook
+    ? createDemoWebhookReceiver({ secret: config.webhook.secret, now, maxBodyBytes: config.maxBodyBytes })
+    : null;
 
   return async (req, res, url) => {
-    if (req.method !== 'GET' && req.method !== 'HEAD') return false;
     const path = url.pathname;
+    if (path === '/demo/webhook' && req.method === 'POST' && receiver) {
+      await receiver.receive(req, res);
+      return true;
+    }
+    if (req.method !== 'GET' && req.method !== 'HEAD') return false;
+
+    if (path === '/demo/notifications') {
+      const headers = { 'Content-Type': 'text/html; charset=utf-8', 'Content-Security-Policy': DEMO_CSP, 'Cache-Control': 'no-store' };
+      res.writeHead(200, headers);
+      res.end(notificationsPage(receiver?.list() ?? [], receiver !== null));
+      return true;
+    }
 
     if (path === '/' || path === '/index.html') {
       const as = url.searchParams.get('as');

@@ -106,6 +106,8 @@ export const DEFAULT_PAGE_SIZE = 20;
 const OBJECT_BIT = new Map<string, number>(OBJECTS.map((code, i) => [code, 1 << i]));
 const MODALITY_BIT = new Map<string, number>(MODALITIES.map((code, i) => [code, 1 << i]));
 const IN_PERSON_MASK = IN_PERSON_MODALITIES.reduce((mask, m) => mask | MODALITY_BIT.get(m)!, 0);
+/** Bit mask of the in-person modalities within a `modalityMask`. */
+export const IN_PERSON_MODALITY_MASK = IN_PERSON_MASK;
 
 function maskOf(codes: readonly string[], bits: ReadonlyMap<string, number>): number {
   let mask = 0;
@@ -119,13 +121,53 @@ function bitCount(mask: number): number {
   return n;
 }
 
-function normaliseCity(city: string | undefined): string {
+/** Bit i set for OBJECTS[i] among `codes`; unknown codes are ignored. */
+export function objectMask(codes: readonly string[]): number {
+  return maskOf(codes, OBJECT_BIT);
+}
+
+/** Bit i set for MODALITIES[i] among `codes`; unknown codes are ignored. */
+export function modalityMask(codes: readonly string[]): number {
+  return maskOf(codes, MODALITY_BIT);
+}
+
+/** The city as compared for 'same city': trimmed, lower case; '' when none. */
+export function normaliseCity(city: string | undefined): string {
   return city === undefined ? '' : city.trim().toLowerCase();
 }
 
-function forumCount(signals: RankingSignals, id: string): number {
-  const count = signals.forumInteractions.get(id);
+/** An interaction count as scored: a finite positive count, floored; anything else is 0. */
+export function normaliseForumCount(count: number | undefined): number {
   return count !== undefined && Number.isFinite(count) && count > 0 ? Math.floor(count) : 0;
+}
+
+function forumCount(signals: RankingSignals, id: string): number {
+  return normaliseForumCount(signals.forumInteractions.get(id));
+}
+
+/**
+ * The score formula from its parts, in one place: the ranking and the pool
+ * matcher (pool-matching.ts) both score through it, so they agree to the bit.
+ * Every part is symmetric in the two learners, so the score is too.
+ */
+export function scoreFromParts(
+  sharedObjects: number,
+  sharedModalities: number,
+  overlapHours: number,
+  timeZoneDistance: number,
+  sameCity: boolean,
+  forumInteractions: number,
+  earlierPartner: boolean,
+): number {
+  const W = RANKING_WEIGHTS;
+  let s = W.sharedObject * sharedObjects;
+  s += W.sharedModality * sharedModalities;
+  s += W.availabilityHour * Math.min(W.availabilityCapHours, overlapHours);
+  s -= W.timeZoneHourPenalty * timeZoneDistance;
+  if (sameCity) s += W.sameCity;
+  if (forumInteractions > 0) s += W.forum * Math.log2(1 + Math.min(forumInteractions, W.forumCountCap));
+  if (earlierPartner) s += W.earlierPartner;
+  return s;
 }
 
 /** Everything about the asker that candidates are compared with, computed once. */
@@ -176,22 +218,60 @@ function sameCity(ctx: AskerContext, candidate: PeerProfile, candidateModalities
 function score(ctx: AskerContext, candidate: PeerProfile): number | null {
   const { signals } = ctx;
   if (candidate.id === ctx.asker.id || signals.blocked.has(candidate.id) || !sharesLanguage(ctx, candidate)) return null;
-  const W = RANKING_WEIGHTS;
   const modalities = maskOf(candidate.modalities, MODALITY_BIT);
-  let s = W.sharedObject * bitCount(ctx.objects & maskOf(candidate.objects, OBJECT_BIT));
-  s += W.sharedModality * bitCount(ctx.modalities & modalities);
-  s += W.availabilityHour * Math.min(W.availabilityCapHours, ctx.overlap(candidate.slots, candidate.utcOffsetMinutes));
-  s -= W.timeZoneHourPenalty * timeZoneDistanceHours(ctx.asker.utcOffsetMinutes, candidate.utcOffsetMinutes);
-  if (sameCity(ctx, candidate, modalities)) s += W.sameCity;
-  const forum = forumCount(signals, candidate.id);
-  if (forum > 0) s += W.forum * Math.log2(1 + Math.min(forum, W.forumCountCap));
-  if (signals.earlierPartners.has(candidate.id)) s += W.earlierPartner;
-  return s;
+  return scoreFromParts(
+    bitCount(ctx.objects & maskOf(candidate.objects, OBJECT_BIT)),
+    bitCount(ctx.modalities & modalities),
+    ctx.overlap(candidate.slots, candidate.utcOffsetMinutes),
+    timeZoneDistanceHours(ctx.asker.utcOffsetMinutes, candidate.utcOffsetMinutes),
+    sameCity(ctx, candidate, modalities),
+    forumCount(signals, candidate.id),
+    signals.earlierPartners.has(candidate.id),
+  );
 }
 
 /** The score of one candidate for the asker, or null if the candidate is not to be listed. */
 export function scoreCandidate(asker: PeerProfile, candidate: PeerProfile, signals: RankingSignals): number | null {
   return score(prepare(asker, signals), candidate);
+}
+
+/**
+ * Signals between any two learners of a pool, as unordered pairs keyed both ways
+ * (`forumInteractions.get(a)?.get(b)` and `.get(b)?.get(a)`). A pair given in one
+ * direction only still counts: forum interactions take the larger of the two
+ * directions, an earlier partnership or a block either one.
+ */
+export interface PairSignals {
+  forumInteractions: ReadonlyMap<string, ReadonlyMap<string, number>>;
+  earlierPartners: ReadonlyMap<string, ReadonlySet<string>>;
+  blocked: ReadonlyMap<string, ReadonlySet<string>>;
+}
+
+const NO_IDS: ReadonlySet<string> = new Set();
+
+/** The ranking's signals for `a` as the asker, restricted to the one candidate `b`. */
+function pairView(a: string, b: string, signals: PairSignals): RankingSignals {
+  const forum = Math.max(
+    normaliseForumCount(signals.forumInteractions.get(a)?.get(b)),
+    normaliseForumCount(signals.forumInteractions.get(b)?.get(a)),
+  );
+  const either = (m: ReadonlyMap<string, ReadonlySet<string>>) => m.get(a)?.has(b) === true || m.get(b)?.has(a) === true;
+  return {
+    forumInteractions: forum > 0 ? new Map([[b, forum]]) : new Map(),
+    earlierPartners: either(signals.earlierPartners) ? new Set([b]) : NO_IDS,
+    blocked: either(signals.blocked) ? new Set([b]) : NO_IDS,
+  };
+}
+
+/**
+ * The ranking's score of the pair {a, b}, or null when a hard rule of the
+ * ranking keeps them apart (same learner, blocked either way, no shared
+ * language). Symmetric: pairScore(a, b, s) === pairScore(b, a, s), to the bit.
+ * A reference for one pair (it allocates); the pool matcher scores many pairs
+ * through the same `scoreFromParts` on precomputed masks.
+ */
+export function pairScore(a: PeerProfile, b: PeerProfile, signals: PairSignals): number | null {
+  return score(prepare(a, pairView(a.id, b.id, signals)), b);
 }
 
 /** Reasons in a stable order: strongest signals first, language last. */

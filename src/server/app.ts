@@ -7,13 +7,19 @@ import { judgeOrigin, setCorsHeaders, setPreflightHeaders } from './cors.js';
 import { ApiError } from './errors.js';
 import { createRateLimiter } from './rate-limit.js';
 import type { AppDeps, Reply, RequestContext } from './request-context.js';
+import { createPoolService } from './pool/pool-service.js';
+import type { PoolJob, PoolReply } from './pool/pool-worker.js';
 import { ROUTES, type Method } from './routes/route-table.js';
 import { openSqliteStore } from './store/sqlite-store.js';
-import type { Store } from './store/store.js';
+import type { Store, StoreTx } from './store/store.js';
+import { startWebhookDispatcher, type WebhookDispatcher, type WebhookDispatcherOptions } from './webhooks/dispatcher.js';
 
 /**
  * Serves a non-API path (the demo pages); resolves false when it does not know
- * the path. It gets no request body: any is drained and dropped (within a bound).
+ * the path. A GET or HEAD gets no request body: any is drained and dropped
+ * (within a bound). Another method (the demo's webhook receiver, a POST) may
+ * read its body itself, within its own bound; what it leaves unread is drained
+ * the same way once it has answered.
  */
 export type FallbackHandler = (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<boolean>;
 
@@ -29,17 +35,55 @@ export interface ServerOptions {
   fallback?: FallbackHandler;
   /** TEST ONLY: runs after a command's transaction committed, before its answer is sent. */
   afterCommit?: (commandId: string) => Promise<void>;
+  /** Runs a pool-matching job instead of a worker thread (tests). */
+  runPoolJob?: (job: PoolJob) => Promise<PoolReply>;
   /** How long close() lets in-flight requests finish before cutting connections (default 10 s). */
   shutdownGraceMs?: number;
+  /** Webhook sending knobs (tests shorten the poll and the timeout); the webhook itself is config.webhook. */
+  webhooks?: Pick<WebhookDispatcherOptions, 'fetch' | 'random' | 'pollMs' | 'timeoutMs'>;
 }
 
 export interface TandemServer {
   server: Server;
+  /** The store the routes use: a transaction that queues a notification wakes the webhook dispatcher when it commits. */
   store: Store;
-  /** Starts listening (port 0 picks a free one) and resolves the base URL. */
+  /** Starts listening (port 0 picks a free one) and resolves the base URL; starts sending webhooks if configured. */
   listen(port?: number, host?: string): Promise<string>;
-  /** Stops accepting, lets in-flight requests finish, then closes the store. */
+  /**
+   * Stops accepting, lets in-flight requests finish and the webhook send in
+   * flight end (at most its timeout), then closes the store.
+   */
   close(): Promise<void>;
+}
+
+/**
+ * The store as the routes see it: after a transaction that queued a webhook
+ * delivery commits, `queued` is called (to send it now rather than at the
+ * dispatcher's next poll). Nothing else changes.
+ */
+function notifyingStore(store: Store, queued: () => void): Store {
+  return {
+    get kind() {
+      return store.kind;
+    },
+    async transaction<T>(work: (tx: StoreTx) => Promise<T>): Promise<T> {
+      let inserted = false;
+      const result = await store.transaction((tx) => {
+        const watched: StoreTx = Object.create(tx, {
+          insertWebhook: {
+            value: (delivery: Parameters<StoreTx['insertWebhook']>[0]) => {
+              inserted = true;
+              return tx.insertWebhook(delivery);
+            },
+          },
+        });
+        return work(watched);
+      });
+      if (inserted) queued();
+      return result;
+    },
+    close: () => store.close(),
+  };
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
@@ -93,14 +137,19 @@ export function createServer(options: ServerOptions): TandemServer {
   const { config } = options;
   const now = options.now ?? (() => new Date());
   const log = options.log ?? (() => {});
-  const store = options.store ?? openSqliteStore(config.dataDir);
+  const baseStore = options.store ?? openSqliteStore(config.dataDir);
+  /** Started by listen() when a webhook is configured; stopped by close() before the store closes. */
+  let dispatcher: WebhookDispatcher | null = null;
+  const store = notifyingStore(baseStore, () => dispatcher?.kick());
   const deps: AppDeps = {
     config,
     store,
     now,
     inviteDetailsLimiter: createRateLimiter({ ...config.inviteDetailsLimit, now: () => now().getTime() }),
+    pool: createPoolService({ store, config, now, log, ...(options.runPoolJob ? { run: options.runPoolJob } : {}) }),
     afterCommit: options.afterCommit,
   };
+  let poolStarted = false;
   const tokenPolicy = { secret: config.jwtSecret, issuer: config.jwtIssuer, audience: config.jwtAudience };
 
   async function handleApi(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
@@ -177,9 +226,12 @@ export function createServer(options: ServerOptions): TandemServer {
       return;
     }
     try {
-      // The demo pages read no body: one sent anyway is drained, within a bound.
-      discardRest(req);
-      if (options.fallback && (await options.fallback(req, res, url))) return;
+      // The demo pages read no body, but for the webhook receiver (a POST), which
+      // reads its own: any other is drained, within a bound.
+      if (req.method === 'GET' || req.method === 'HEAD') discardRest(req);
+      const served = options.fallback ? await options.fallback(req, res, url) : false;
+      if (!req.complete) discardRest(req);
+      if (served) return;
       res.setHeader('Cache-Control', 'no-store');
       sendJson(res, 404, { error: { code: 'not_found', message: `There is no ${url.pathname} page.`, path: '' } });
     } catch (err) {
@@ -216,6 +268,9 @@ export function createServer(options: ServerOptions): TandemServer {
         });
         server.closeIdleConnections();
       });
+      // After the requests (one may have queued a delivery) and before the store closes.
+      await dispatcher?.stop();
+      await deps.pool.stop();
       await store.close();
     })();
     return closing;
@@ -231,6 +286,13 @@ export function createServer(options: ServerOptions): TandemServer {
         server.listen(port, host, () => {
           server.off('error', reject);
           const address = server.address() as AddressInfo;
+          if (config.webhook && !dispatcher && !closing) {
+            dispatcher = startWebhookDispatcher({ ...options.webhooks, store: baseStore, config, now, log });
+          }
+          if (!poolStarted && !closing) {
+            poolStarted = true;
+            deps.pool.start().catch((err: unknown) => log(`pool: could not start the schedule: ${String(err)}`));
+          }
           resolve(`http://localhost:${address.port}`);
         });
       });

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TokenClaims } from './auth.js';
 import type { BodyKind, ReadBody } from './body.js';
 import type { ServerConfig } from './config.js';
+import type { PoolService } from './pool/pool-service.js';
 import type { RateLimiter } from './rate-limit.js';
 import type { Store } from './store/store.js';
 
@@ -11,6 +12,8 @@ export interface AppDeps {
   store: Store;
   now: () => Date;
   inviteDetailsLimiter: RateLimiter;
+  /** Pool-matching rounds (API and schedule). */
+  pool: PoolService;
   /** TEST ONLY: runs after a command's transaction committed, before it is answered. */
   afterCommit?: ((commandId: string) => Promise<void>) | undefined;
 }

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { createServer, type FallbackHandler, type TandemServer } from '../../src/server/app.js';
+import { createServer, type FallbackHandler, type ServerOptions, type TandemServer } from '../../src/server/app.js';
 import { signToken } from '../../src/server/auth.js';
 import type { ServerConfig } from '../../src/server/config.js';
 import Database from 'better-sqlite3';
@@ -157,6 +157,8 @@ export interface StartOptions {
   shutdownGraceMs?: number;
   /** Receives the server's log lines (silent by default). */
   log?: (line: string) => void;
+  /** Runs pool-matching jobs instead of a worker thread. */
+  runPoolJob?: ServerOptions['runPoolJob'];
 }
 
 /** Starts an in-process server on port 0. */
@@ -171,6 +173,7 @@ export async function startTestServer(options: StartOptions = {}): Promise<TestS
     ...(options.fallback ? { fallback: options.fallback } : {}),
     ...(options.shutdownGraceMs !== undefined ? { shutdownGraceMs: options.shutdownGraceMs } : {}),
     ...(options.log ? { log: options.log } : {}),
+    ...(options.runPoolJob ? { runPoolJob: options.runPoolJob } : {}),
   });
   const url = await app.listen(0, '127.0.0.1');
   const server: TestServer = {

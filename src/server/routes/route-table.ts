@@ -8,6 +8,7 @@ import { deleteProfile, getProfile, putProfile } from './peer-profile.js';
 import { answerRoute, getRequests, postRequest } from './requests.js';
 import { deleteBlock, getBlocks, getReports, postReport, putBlock, putNoteVisibility } from './safety.js';
 import { getPeers } from './peers.js';
+import { getPoolRun, postPoolRun } from './pool-runs.js';
 import { getSettings, putSettings } from './settings.js';
 import { getState } from './state.js';
 
@@ -34,6 +35,8 @@ export const ROUTES: readonly Route[] = [
   { pattern: /^\/v1\/courses\/(?<course>[^/]+)\/blocks$/, methods: { GET: getBlocks } },
   { pattern: /^\/v1\/courses\/(?<course>[^/]+)\/blocks\/(?<peer>[^/]+)$/, methods: { PUT: putBlock, DELETE: deleteBlock } },
   { pattern: /^\/v1\/courses\/(?<course>[^/]+)\/reports$/, methods: { GET: getReports, POST: postReport } },
+  { pattern: /^\/v1\/courses\/(?<course>[^/]+)\/pool-runs$/, methods: { POST: postPoolRun } },
+  { pattern: /^\/v1\/courses\/(?<course>[^/]+)\/pool-runs\/(?<run>[^/]+)$/, methods: { GET: getPoolRun } },
   { pattern: /^\/v1\/courses\/(?<course>[^/]+)\/forum-interactions$/, methods: { POST: postForumInteractions } },
   { pattern: /^\/v1\/commands$/, methods: { POST: postCommand } },
   { pattern: /^\/v1\/invite-details$/, methods: { POST: postInviteDetails } },

@@ -50,6 +50,9 @@ type DiscoveryTx = Pick<
   | 'latestPoolRun'
   | 'failRunningPoolRuns'
   | 'insertPoolOutcome'
+  | 'forumPairs'
+  | 'earlierPartnerPairs'
+  | 'groupedLearners'
   | 'latestPoolOutcome'
 >;
 
@@ -298,6 +301,21 @@ export function createDiscoveryTx(db: Database.Database): DiscoveryTx {
     insertPoolOutcome: db.prepare(
       'INSERT INTO pool_outcomes (run, course, learner, outcome, group_id, reasons, at) VALUES (?, ?, ?, ?, ?, ?, ?)',
     ),
+    forumPairs: db.prepare('SELECT a, b, count FROM forum_interactions WHERE course = ? ORDER BY a, b'),
+    earlierPartnerPairs: db.prepare(
+      `SELECT DISTINCT mine.learner AS a, theirs.learner AS b
+       FROM peer_profiles AS pa
+       JOIN memberships AS mine ON mine.learner = pa.learner
+       JOIN groups ON groups.id = mine.group_id AND groups.course <> pa.course
+       JOIN memberships AS theirs ON theirs.group_id = mine.group_id AND theirs.learner > mine.learner
+       JOIN peer_profiles AS pb ON pb.course = pa.course AND pb.learner = theirs.learner
+       WHERE pa.course = ?
+       ORDER BY a, b`,
+    ),
+    groupedLearners: db.prepare(
+      `SELECT DISTINCT memberships.learner FROM memberships JOIN groups ON groups.id = memberships.group_id
+       WHERE groups.course = ? AND groups.dissolved_at IS NULL AND memberships.left_at IS NULL`,
+    ).pluck(),
     latestPoolOutcome: db.prepare(
       'SELECT * FROM pool_outcomes WHERE course = ? AND learner = ? ORDER BY at DESC, run LIMIT 1',
     ),
@@ -425,6 +443,17 @@ export function createDiscoveryTx(db: Database.Database): DiscoveryTx {
     },
     async insertPoolOutcome(o) {
       q.insertPoolOutcome.run(o.run, o.course, o.learner, o.outcome, o.group, JSON.stringify(o.reasons), o.at);
+    },
+    async forumPairs(course) {
+      const rows = fromRow(z.array(z.object({ a: Text, b: Text, count: z.number() })), q.forumPairs.all(course), 'forum rows');
+      return rows.map((r): [string, string, number] => [r.a, r.b, r.count]);
+    },
+    async earlierPartnerPairs(course) {
+      const rows = fromRow(z.array(z.object({ a: Text, b: Text })), q.earlierPartnerPairs.all(course), 'partner rows');
+      return rows.map((r): [string, string] => [r.a, r.b]);
+    },
+    async groupedLearners(course) {
+      return new Set(fromRow(z.array(Text), q.groupedLearners.all(course), 'membership rows'));
     },
     async latestPoolOutcome(course, learner) {
       const row = q.latestPoolOutcome.get(course, learner);

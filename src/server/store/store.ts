@@ -282,6 +282,12 @@ export interface StoreTx {
   /** Rounds left running by a process that stopped: marked failed at start. */
   failRunningPoolRuns(now: string, error: string): Promise<number>;
   insertPoolOutcome(outcome: PoolOutcomeRecord): Promise<void>;
+  /** Every forum pair of a course, each once. */
+  forumPairs(course: string): Promise<Array<[string, string, number]>>;
+  /** Pairs of a course's opted-in learners who shared a group in another course, each once. */
+  earlierPartnerPairs(course: string): Promise<Array<[string, string]>>;
+  /** Learners with an active membership in a group of the course. */
+  groupedLearners(course: string): Promise<Set<string>>;
   latestPoolOutcome(course: string, learner: string): Promise<PoolOutcomeRecord | null>;
   /** Every course with stored settings, for the pool schedule. */
   listCourseSettings(): Promise<Array<{ course: string; settings: CourseSettings }>>;
