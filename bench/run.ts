@@ -17,6 +17,7 @@ import { SQLITE_FILE_NAME } from '../src/server/store/sqlite-store.js';
 import { measureBundle, BUDGET_BYTES } from '../scripts/bundle-size.js';
 import { launchChromium } from '../test/helpers/chromium.js';
 import { measureRanking } from './ranking.js';
+import { measurePool } from './pool.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const COURSE = 'bench-course';
@@ -120,6 +121,16 @@ async function main(): Promise<void> {
   const ranking = measureRanking();
   print({ name: 'rank.10k_ms', value: round(ranking.rankMs), unit: 'ms', target: round(3 * ranking.sortFloorMs), pass: ranking.rankMs <= 3 * ranking.sortFloorMs });
   print({ name: 'rank.10k_sort_floor_ms', value: round(ranking.sortFloorMs), unit: 'ms' });
+
+  const pool = measurePool();
+  print({ name: 'pool.100k_ms', value: round(pool.ms100k), unit: 'ms', target: 5000, pass: pool.ms100k <= 5000 });
+  print({ name: 'pool.100k_peak_mb', value: round(pool.peakMb100k), unit: 'MB', target: 500, pass: pool.peakMb100k <= 500 });
+  print({ name: 'pool.quality_vs_optimum', value: round(pool.qualityMean, 4), unit: 'ratio', target: 0.95, pass: pool.qualityMean >= 0.95 });
+  print({ name: 'pool.quality_min', value: round(pool.qualityMin, 4), unit: 'ratio', target: 0.85, pass: pool.qualityMin >= 0.85 });
+  print({ name: 'pool.quality_instances', value: pool.qualityInstances, unit: 'instances' });
+  print({ name: 'pool.quality_skipped', value: pool.qualitySkipped, unit: 'seeds' });
+  print({ name: 'pool.quality_2k', value: round(pool.quality2k, 4), unit: 'ratio', target: 0.95, pass: pool.quality2k >= 0.95 });
+  print({ name: 'pool.vs_random_ratio', value: round(pool.vsRandom, 3), unit: 'ratio' });
 
   const dataDir = mkdtempSync(join(tmpdir(), 'tandem-bench-'));
   const benchDir = join(dataDir, 'build');

@@ -65,6 +65,7 @@ export const DEMO_PROFILES: Readonly<Record<string, PeerProfileInput>> = {
 /** Who replied to whom in the demo forum (the thread on the course page shows some of them). */
 export const DEMO_FORUM: ReadonlyArray<readonly [string, string, number]> = [
   ['alice', 'chloe', 3],
+  ['alice', 'bob', 2],
   ['alice', 'farid', 1],
   ['bob', 'david', 2],
   ['bob', 'chloe', 1],

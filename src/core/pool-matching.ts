@@ -147,7 +147,7 @@ const BREADTH = 4;
 const ILS_WORK = 2000;
 const ILS_MAX_ROUNDS = 200;
 /** Each round saves the whole state (O(n)): at most ILS_COPY_BUDGET / n rounds. */
-const ILS_COPY_BUDGET = 2_000_000;
+const ILS_COPY_BUDGET = 500_000;
 const PERTURB_GROUPS = 2;
 const PERTURB_NOISE = 25;
 /** Added to a move's gain per pair of learners it newly matches, so zero-score tandems still form. */
@@ -584,10 +584,15 @@ interface Candidates {
 function buildCandidates(p: Pool, include: Uint8Array): Candidates {
   const n = p.n;
   const K = CANDIDATES_PER_LEARNER;
-  const topNbr = new Int32Array(n * K).fill(-1);
-  const topVal = new Float64Array(n * K).fill(INVALID);
+  // Kept candidates by slot: learners included get slots 0, 1, … in order (a
+  // second run over a few leftovers then allocates for those few only).
+  const slot = new Int32Array(n).fill(-1);
+  let included = 0;
+  for (let i = 0; i < n; i++) if (include[i] === 1) slot[i] = included++;
+  const topNbr = new Int32Array(included * K).fill(-1);
+  const topVal = new Float64Array(included * K).fill(INVALID);
   const offer = (i: number, j: number, v: number): void => {
-    const base = i * K;
+    const base = slot[i]! * K;
     if (v <= topVal[base + K - 1]!) return;
     for (let k = 0; k < K; k++) if (topNbr[base + k] === j) return;
     let at = K - 1;
@@ -664,7 +669,7 @@ function buildCandidates(p: Pool, include: Uint8Array): Candidates {
     }
   };
   for (let i = 0; i < n; i++) {
-    if (include[i] !== 1 || topNbr[i * K + K - 1]! >= 0) continue;
+    if (include[i] !== 1 || topNbr[slot[i]! * K + K - 1]! >= 0) continue;
     for (let a = p.langBeg[i]!; a < p.langBeg[i + 1]!; a++) {
       for (let s = p.slotBeg[i]!; s < p.slotBeg[i + 1]!; s++) {
         for (const step of [ANCHORS - 1, 1]) {
@@ -686,14 +691,15 @@ function buildCandidates(p: Pool, include: Uint8Array): Candidates {
 
   // Edges: the kept candidates, plus forum neighbours and earlier partners always.
   // Each edge {i, j} is listed by its lower learner, then deduplicated there.
+  const forcedRelations = [p.forum, p.earlier];
   const ownerStart = new Int32Array(n + 1);
   for (let i = 0; i < n; i++) {
+    if (include[i] !== 1) continue;
     for (let k = 0; k < K; k++) {
-      const j = topNbr[i * K + k]!;
+      const j = topNbr[slot[i]! * K + k]!;
       if (j >= 0) ownerStart[Math.min(i, j) + 1]!++;
     }
-    if (include[i] !== 1) continue;
-    for (const csr of [p.forum, p.earlier]) for (let k = csr.start[i]!; k < csr.start[i + 1]!; k++) if (csr.nbr[k]! > i) ownerStart[i + 1]!++;
+    for (const csr of forcedRelations) for (let k = csr.start[i]!; k < csr.start[i + 1]!; k++) if (csr.nbr[k]! > i) ownerStart[i + 1]!++;
   }
   for (let i = 0; i < n; i++) ownerStart[i + 1]! += ownerStart[i]!;
   const listed = ownerStart[n]!;
@@ -701,15 +707,15 @@ function buildCandidates(p: Pool, include: Uint8Array): Candidates {
   const otherScore = new Float64Array(listed);
   const ownerFill = ownerStart.slice(0, n);
   for (let i = 0; i < n; i++) {
+    if (include[i] !== 1) continue;
     for (let k = 0; k < K; k++) {
-      const j = topNbr[i * K + k]!;
+      const j = topNbr[slot[i]! * K + k]!;
       if (j < 0) continue;
       const at = ownerFill[Math.min(i, j)]!++;
       other[at] = Math.max(i, j);
-      otherScore[at] = topVal[i * K + k]!;
+      otherScore[at] = topVal[slot[i]! * K + k]!;
     }
-    if (include[i] !== 1) continue;
-    for (const csr of [p.forum, p.earlier]) {
+    for (const csr of forcedRelations) {
       for (let k = csr.start[i]!; k < csr.start[i + 1]!; k++) {
         const j = csr.nbr[k]!;
         if (j <= i) continue;
@@ -1064,36 +1070,28 @@ function formGroups(p: Pool, cand: Candidates, G: Groups, target: number, open: 
   for (let o = 0; o < n; o++) push(order[o]!);
   if (target > 2) onForm = pushGroup;
 
+  /**
+   * Groups above 2: for each candidate pair (u, v) in two different groups, the
+   * best exchange that brings them together (v takes the place of some member of
+   * u's full group, who goes where v was, or the other way round). Where v was
+   * alone, that member is freed: the exchange is then a replacement.
+   */
   const improveAround = (u: number): void => {
     for (let e = start[u]!; e < start[u + 1]!; e++) {
       const v = nbr[e]!;
       if (open[v] !== 1) continue;
       const gu = G.groupOf[u]!;
       const gv = G.groupOf[v]!;
-      if (gu === gv) continue;
-      const ku = G.size[gu]!;
-      const kv = G.size[gv]!;
-      if (ku === 1 && kv === 1) {
-        if (target === 2 && pairValue(p, u, v) >= 0) {
-          G.merge(gu, gv);
-          pushGroup(gu);
-        }
-        continue;
-      }
-      // Exchanges that bring u and v together: v takes the place of some a in u's
-      // group (a goes to v's group), or u takes the place of some b in v's group.
+      if (gu === gv || (G.size[gu] === 1 && G.size[gv] === 1)) continue;
       let bestGain = EPSILON;
       let bestOut = -1;
       let bestIn = -1;
-      let bestFreed = -1;
-      let bestPartner = -1;
       for (let side = 0; side < 2; side++) {
         const stay = side === 0 ? u : v; // stays in its group
         const mover = side === 0 ? v : u; // joins stay's group
         const gs = side === 0 ? gu : gv;
         const gm = side === 0 ? gv : gu;
         const ks = G.size[gs]!;
-        const km = G.size[gm]!;
         if (ks !== target) continue; // only full groups take members
         for (let m = 0; m < ks; m++) {
           const out = G.members[gs * G.stride + m]!;
@@ -1101,29 +1099,21 @@ function formGroups(p: Pool, cand: Candidates, G: Groups, target: number, open: 
           const newS = G.sumWithReplaced(gs, out, mover);
           if (newS === INVALID) continue;
           let gain = newS - G.sum[gs]!;
-          let partner = -1;
-          if (km === target) {
+          if (G.size[gm] === target) {
             const newM = G.sumWithReplaced(gm, mover, out);
             if (newM === INVALID) continue;
             gain += newM - G.sum[gm]!;
-          } else if (target === 2) {
-            // `out` is freed: it may pair with another learner alone (augmenting move).
-            partner = bestAlonePartner(out, mover);
-            if (partner >= 0) gain += pairValue(p, out, partner);
           }
           gain /= pairs;
           if (gain > bestGain) {
             bestGain = gain;
             bestOut = out;
             bestIn = mover;
-            bestFreed = km === target ? -1 : out;
-            bestPartner = partner;
           }
         }
       }
       if (bestOut >= 0) {
         G.exchange(bestOut, bestIn);
-        if (bestFreed >= 0 && bestPartner >= 0) G.merge(G.groupOf[bestFreed]!, G.groupOf[bestPartner]!);
         pushGroup(G.groupOf[bestOut]!);
         pushGroup(G.groupOf[bestIn]!);
       }
@@ -1333,47 +1323,54 @@ function dominantPart(hours: Uint32Array, shift: number): PartOfDay | null {
   return best < 0 ? null : PARTS_OF_DAY[best]!;
 }
 
-function reasonsFor(p: Pool, members: readonly number[], hours: Uint32Array): RankingReason[] {
+const OBJECT_LISTS = Array.from({ length: 64 }, (_, mask) => OBJECTS.filter((_, i) => mask & (1 << i)));
+const MODALITY_LISTS = Array.from({ length: 64 }, (_, mask) => MODALITIES.filter((_, i) => mask & (1 << i)));
+
+function reasonsFor(p: Pool, members: readonly number[], hours: Uint32Array, langs: Int32Array): RankingReason[] {
   const reasons: RankingReason[] = [];
+  const S = p.stride;
   let earlier = false;
   let forum = 0;
   for (let a = 0; a < members.length; a++) {
     for (let b = a + 1; b < members.length; b++) {
       const x = members[a]!;
       const y = members[b]!;
-      if (csrFind(p.earlier, x, y) >= 0) earlier = true;
-      const at = csrFind(p.forum, x, y);
-      if (at >= 0) forum += p.forum.val![at]!;
+      const both = p.rec[x * S + PACKED]! & p.rec[y * S + PACKED]!;
+      if ((both & HAS_EARLIER) !== 0 && csrFind(p.earlier, x, y) >= 0) earlier = true;
+      if ((both & HAS_FORUM) !== 0) {
+        const at = csrFind(p.forum, x, y);
+        if (at >= 0) forum += p.forum.val![at]!;
+      }
     }
   }
   if (earlier) reasons.push({ code: 'earlier-partner' });
   if (forum > 0) reasons.push({ code: 'forum', count: forum });
-  const S = p.stride;
   let both = -1;
   hours.fill(0xffffffff);
+  langs.fill(-1);
   const firstCity = p.city[members[0]!]!;
   let sameCity = firstCity !== 0;
   for (const x of members) {
     both &= p.rec[x * S + PACKED]!;
     for (let w = 0; w < HW; w++) hours[w]! &= p.rec[x * S + w]!;
+    for (let w = 0; w < p.langWords; w++) langs[w]! &= p.rec[x * S + LANG + w]!;
     if (p.city[x] !== firstCity) sameCity = false;
   }
   const objects = both & 63;
   const modalities = (both >>> MOD_SHIFT) & 63;
-  if (objects) reasons.push({ code: 'objects', objects: OBJECTS.filter((_, i) => objects & (1 << i)) });
-  if (modalities) reasons.push({ code: 'modalities', modalities: MODALITIES.filter((_, i) => modalities & (1 << i)) });
+  if (objects) reasons.push({ code: 'objects', objects: OBJECT_LISTS[objects]!.slice() });
+  if (modalities) reasons.push({ code: 'modalities', modalities: MODALITY_LISTS[modalities]!.slice() });
   let count = 0;
   for (let w = 0; w < HW; w++) count += popcount32(hours[w]!);
   const part = dominantPart(hours, offsetHours(p.learners[members[0]!]!.utcOffsetMinutes));
   if (count > 0 && part !== null) reasons.push({ code: 'availability', hours: count, part });
   if (sameCity) reasons.push({ code: 'same-city' });
   const languages: string[] = [];
-  for (let id = 0; id < p.languageNames.length; id++) {
-    let all = true;
-    for (const x of members) if (((p.rec[x * S + LANG + (id >>> 5)]! >>> (id & 31)) & 1) === 0) all = false;
-    if (all) languages.push(p.languageNames[id]!);
+  for (let w = 0; w < p.langWords; w++) {
+    for (let bits = langs[w]!; bits !== 0; bits &= bits - 1) languages.push(p.languageNames[w * 32 + (31 - Math.clz32(bits & -bits))]!);
   }
-  reasons.push({ code: 'language', languages: languages.sort() });
+  if (languages.length > 1) languages.sort();
+  reasons.push({ code: 'language', languages });
   return reasons;
 }
 
@@ -1402,12 +1399,16 @@ export function matchPool(learners: readonly PoolLearner[], signals: PoolSignals
       for (let i = 0; i < n; i++) left += open[i]!;
       if (left < target) break;
       const cand = buildCandidates(p, open);
-      formGroups(p, cand, G, target, open, visitOrder(cand, n, random), random, ub);
+      // Tandems visit learners in internal (similarity) order: neighbours in memory,
+      // faster and as good; larger groups grow from the hardest to place first.
+      const order = target === 2 ? Int32Array.from({ length: n }, (_, i) => i) : visitOrder(cand, n, random);
+      formGroups(p, cand, G, target, open, order, random, ub);
     }
   }
 
   const groups: PoolGroup[] = [];
   const hours = new Uint32Array(HW);
+  const langs = new Int32Array(p.langWords);
   const unmatched: string[] = [];
   for (let c = 0; c < n; c++) {
     const i = p.byRank[c]!; // in id order
@@ -1417,14 +1418,16 @@ export function matchPool(learners: readonly PoolLearner[], signals: PoolSignals
       unmatched.push(p.learners[i]!.id);
       continue;
     }
+    let first = true; // listed once, at its first member in id order
+    for (let m = 0; m < k; m++) if (p.rank[G.members[g * G.stride + m]!]! < c) first = false;
+    if (!first) continue;
     const members: number[] = [];
     for (let m = 0; m < k; m++) members.push(G.members[g * G.stride + m]!);
     members.sort((a, b) => p.rank[a]! - p.rank[b]!);
-    if (members[0] !== i) continue; // listed once, at its first member
     groups.push({
       members: members.map((x) => p.learners[x]!.id),
       score: G.sum[g]! / ((k * (k - 1)) / 2),
-      reasons: reasonsFor(p, members, hours),
+      reasons: reasonsFor(p, members, hours, langs),
     });
   }
   return { groups, unmatched };
