@@ -1,17 +1,36 @@
-// What a course page downloads for the widget, gzipped (-9). The page the
-// budget is about is the heaviest one: a French page with every learner
-// element, so the count is dist/tandem.js, every chunk it imports statically
-// (transitively), the runtime chunk it imports at once (and any other
-// non-catalogue lazy chunk), and the largest lazily loaded message catalogue
-// (a page loads exactly one). Used by `npm run size` and `npm run bench`.
+// What a course page downloads for the widget, gzipped (-9), for two pages:
+//
+// - a part-1 page (<tandem-invite>, <tandem-join>, <tandem-groups>): dist/tandem.js,
+//   every chunk it imports statically (transitively), the runtime chunk it imports at
+//   once (and any other lazy chunk that is not part 2's, to err on the heavy side),
+//   and the largest part-1 message catalogue (a page loads exactly one);
+// - a page with every learner element: all of that, plus part 2's chunk (imported
+//   once <tandem-peers> or <tandem-ask> is on the page, or by <tandem-groups> when
+//   the learner has requests to answer) with what it imports, and the largest
+//   part-2 catalogue.
+//
+// Part 2's chunks are named, so a new lazy chunk counts on the part-1 page unless it
+// is one of them. Used by `npm run size` and by `npm run bench` (measureBundle).
 import { readFileSync, existsSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { gzipSync, constants } from 'node:zlib';
 
+/** The part-1 page (bench's `bundle.gzip_bytes`). */
 export const BUDGET_BYTES = 25_600;
+/** The page with every learner element. */
+export const ALL_ELEMENTS_BUDGET_BYTES = 32_768;
 export const ENTRY = 'dist/tandem.js';
-/** Lazy chunks named after a locale are message catalogues (rollup names a chunk after its module). */
+
+/** Lazy chunks are named after their module (rollup.config.js): message catalogues after their language. */
 const CATALOGUE = /^(en|fr)-[\w-]+\.js$/;
+const PART2_CATALOGUE = /^peers-(en|fr)-[\w-]+\.js$/;
+/** Part 2's code (src/elements/part2.ts and what only it imports). */
+const PART2 = /^part2-[\w-]+\.js$/;
+/**
+ * Text that only part 2's code holds (its routes): finding it in a file a part-1
+ * page loads means part 2 leaked into part 1, whatever the chunk names say.
+ */
+const PART2_MARKERS = ['me/profile', 'peers?page='];
 
 /** Relative specifiers of `import … from './x.js'` / `import './x.js'` (minified or not), but not `import('./x.js')`. */
 function staticImports(code) {
@@ -39,37 +58,73 @@ function closure(start, lazy) {
   return seen;
 }
 
-/**
- * @returns {{ total: number, files: { file: string, bytes: number, kind: 'eager' | 'runtime' | 'catalogue' | 'lazy' }[] }}
- *   `total` counts the eager files, every lazy chunk that is not a catalogue
- *   (the runtime chunk every page loads at once; any other lazy chunk counts
- *   too, to err on the heavy side) and the largest catalogue; the other
- *   catalogues are listed, not counted.
- */
-export function measureBundle(entry = ENTRY) {
-  if (!existsSync(entry)) throw new Error(`${entry} is missing: run rollup -c first`);
-  const lazy = new Set();
-  const eager = closure(entry, lazy);
-  const runtime = new Set();
-  for (const file of [...lazy]) {
-    if (CATALOGUE.test(basename(file))) continue;
-    for (const f of closure(file, lazy)) if (!eager.has(f)) runtime.add(f);
-  }
-  const loaded = new Set([...eager, ...runtime]);
-  // The heaviest catalogue, counted with whatever it imports that the page has not already brought.
-  let catalogue = { files: [], size: 0 };
+/** Adds `files` (a set) that `loaded` does not hold yet to `loaded`, and returns them. */
+function add(loaded, files) {
+  const added = [...files].filter((f) => !loaded.has(f));
+  for (const f of added) loaded.add(f);
+  return added;
+}
+
+/** Of the catalogues matching `pattern`, the heaviest with what it imports that `loaded` lacks. */
+function heaviest(lazy, pattern, loaded) {
+  let best = { files: [], size: 0 };
   for (const file of lazy) {
-    if (!CATALOGUE.test(basename(file))) continue;
+    if (!pattern.test(basename(file))) continue;
     const files = [...closure(file, new Set())].filter((f) => !loaded.has(f));
     const size = files.reduce((sum, f) => sum + gzip(f), 0);
-    if (size > catalogue.size) catalogue = { files, size };
+    if (size > best.size) best = { files, size };
   }
-  const files = [
-    ...[...eager].map((file) => ({ file, bytes: gzip(file), kind: 'eager' })),
-    ...[...runtime].map((file) => ({ file, bytes: gzip(file), kind: 'runtime' })),
-    ...catalogue.files.map((file) => ({ file, bytes: gzip(file), kind: 'catalogue' })),
-  ];
-  const total = files.reduce((sum, f) => sum + f.bytes, 0);
-  for (const file of lazy) if (!files.some((f) => f.file === file)) files.push({ file, bytes: gzip(file), kind: 'lazy' });
-  return { total, files };
+  return best.files;
+}
+
+/**
+ * @typedef {{ file: string, bytes: number, kind: 'eager' | 'runtime' | 'catalogue' | 'part2' | 'part2-catalogue' | 'lazy' }} Measured
+ * @returns {{ part1: { total: number, files: Measured[] }, all: { total: number, files: Measured[] }, leaks: string[] }}
+ *   `part1` and `all` are the two pages; `leaks` says where part 2's code reached a
+ *   part-1 page (a part-2 chunk it imports statically, or part 2's text in one of its files).
+ */
+export function measurePages(entry = ENTRY) {
+  if (!existsSync(entry)) throw new Error(`${entry} is missing: run rollup -c first`);
+  const lazy = new Set();
+  const loaded = new Set();
+  const files = [];
+  const take = (list, kind) => files.push(...add(loaded, list).map((file) => ({ file, bytes: gzip(file), kind })));
+
+  take(closure(entry, lazy), 'eager');
+  // Every lazy chunk but part 2's and the catalogues, with what it imports (the lazy set grows as it is read).
+  for (let more = true; more; ) {
+    more = false;
+    for (const file of [...lazy]) {
+      const name = basename(file);
+      if (loaded.has(file) || PART2.test(name) || CATALOGUE.test(name) || PART2_CATALOGUE.test(name)) continue;
+      take(closure(file, lazy), 'runtime');
+      more = true;
+    }
+  }
+  take(heaviest(lazy, CATALOGUE, loaded), 'catalogue');
+  const part1 = [...files];
+
+  const leaks = [];
+  for (const { file } of part1) {
+    if (PART2.test(basename(file)) || PART2_CATALOGUE.test(basename(file))) leaks.push(`${file} is part 2's, imported statically by a part-1 page`);
+    const code = readFileSync(file, 'utf8');
+    for (const marker of PART2_MARKERS) if (code.includes(marker)) leaks.push(`${file} holds part 2's "${marker}"`);
+  }
+
+  for (const file of [...lazy]) if (PART2.test(basename(file))) take(closure(file, lazy), 'part2');
+  take(heaviest(lazy, PART2_CATALOGUE, loaded), 'part2-catalogue');
+  const sum = (list) => list.reduce((total, f) => total + f.bytes, 0);
+  const all = [...files];
+  for (const file of lazy) if (!loaded.has(file)) all.push({ file, bytes: gzip(file), kind: 'lazy' });
+  return { part1: { total: sum(part1), files: part1 }, all: { total: sum(files), files: all }, leaks };
+}
+
+/**
+ * The part-1 page: `total` counts tandem.js with its static imports, every
+ * lazy chunk that is not part 2's nor a catalogue (the runtime chunk every
+ * page loads at once), and the largest part-1 catalogue. (bench/run.ts reads it.)
+ * @returns {{ total: number, files: { file: string, bytes: number, kind: string }[] }}
+ */
+export function measureBundle(entry = ENTRY) {
+  return measurePages(entry).part1;
 }

@@ -7,3 +7,6 @@
  */
 export { parseConfig } from './config-resolver.js';
 export { getSession } from '../transport/session.js';
+// Part 2's chunk checks its replies with z.custom (src/transport/discovery.ts), from this chunk, where zod lives.
+// Exported here by name, the chunk keeps the plain exports import() reads, rather than a namespace object.
+export { custom } from 'zod/mini';

@@ -3,7 +3,7 @@ import { CONFIG_ATTRIBUTES } from '../protocol/config-attributes.js';
 import type { TandemConfig } from '../protocol/config.js';
 import type { Command } from '../protocol/api.js';
 import type { ClientFact, CommandOutcome, SessionSnapshot, TandemSessionApi } from '../transport/session-types.js';
-import { errorId, format, loadCatalogue, resolveLocale, withOverrides, type MessageId, type Messages, type Params } from '../i18n/translate.js';
+import { errorId, format, loadCatalogue, resolveLocale, withOverrides, type Locale, type MessageId, type Messages, type Params } from '../i18n/translate.js';
 import type { ConfigProblem } from './config-resolver.js';
 import { readRawConfig } from './config-reader.js';
 import { CONFIG_CHANGE, fire } from './events.js';
@@ -88,7 +88,7 @@ export abstract class TandemElement extends LitElement {
       this.#bind(true);
       this.requestUpdate();
     };
-    const catalogue = loadCatalogue(locale);
+    const catalogue = this.catalogue(locale);
     if (runtime && !(catalogue instanceof Promise)) return apply(catalogue, runtime);
     this.ready = false;
     // A catalogue chunk that cannot load (offline before it was cached, or replaced by a newer deploy) leaves ids,
@@ -100,7 +100,7 @@ export abstract class TandemElement extends LitElement {
         // and let the next connection try again.
         loading = undefined;
         if (turn != this.#turn) return;
-        const known = loadCatalogue(locale);
+        const known = this.catalogue(locale);
         this.#messages = known instanceof Promise ? {} : known;
         this.config = null;
         this.problems = [];
@@ -159,6 +159,11 @@ export abstract class TandemElement extends LitElement {
       this.requestUpdate();
     });
     this.requestUpdate();
+  }
+
+  /** The messages of `locale` the element needs, by id, or a promise of them: part 1's (part 2's elements add their own). */
+  protected catalogue(locale: Locale): Messages | Promise<Messages> {
+    return loadCatalogue(locale);
   }
 
   protected get snapshot(): SessionSnapshot | undefined {

@@ -8,7 +8,8 @@ import { TandemElement } from './tandem-element.js';
  * Shows the learner's study groups: each member's name, relationship and
  * contact note, what the group does and how; lets the learner edit their own
  * contact note (seen only by the group) and leave a group. Names and notes
- * are always shown as text.
+ * are always shown as text. Above them, requests from learners met in the
+ * course to answer (see `<tandem-requests>`).
  *
  * @tagname tandem-groups
  * @fires tandem-group-left - The endpoint removed the learner from a group (detail: the event).
@@ -39,7 +40,10 @@ export class TandemGroups extends TandemElement {
   protected override content(snapshot: SessionSnapshot): TemplateResult {
     const { t } = this;
     const groups = snapshot.state?.groups;
-    return html`<h2>${t('groups.title')}</h2>${
+    // Requests to answer are part 2: <tandem-requests> stays an empty, undefined tag until its chunk is here, which
+    // this fetches once the state counts some (a page with <tandem-peers> or <tandem-ask> has it anyway).
+    if (snapshot.state?.incomingRequests) import('./part2.js');
+    return html`<h2>${t('groups.title')}</h2><tandem-requests></tandem-requests>${
       this.gate(snapshot, 'groups.signed-out') ??
       (groups!.length ? groups!.map((group) => this.#group(group, snapshot.state!.learner.id)) : html`<p>${t('groups.empty')}</p>`)
     }`;

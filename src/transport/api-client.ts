@@ -38,6 +38,12 @@ export interface ApiFailure {
 export type ApiResult<T> = { ok: true; value: T } | ApiFailure;
 
 export interface ApiClient {
+  /**
+   * Any route of the API, parsed with `schema`: a GET, or a POST when there is
+   * a body, unless `method` says otherwise. Part 2's routes go through it
+   * (see `TandemSessionApi.request`), so their schemas stay out of this chunk.
+   */
+  call<T>(path: string, schema: z.ZodMiniType<T>, token: string, body?: object, method?: string): Promise<ApiResult<T>>;
   state(course: string, token: string): Promise<ApiResult<LearnerState>>;
   command(request: CommandRequest, token: string): Promise<ApiResult<CommandResponse>>;
   /** Authorised by the code itself: no token, so it works before signing in. */
@@ -59,7 +65,7 @@ export function createApiClient(
   // A trailing slash makes relative paths land under the endpoint's path (`…/tandem/v1/…`).
   const url = (path: string): string => new URL(path, endpoint.replace(/\/?$/, '/')).href;
 
-  async function call<T>(path: string, schema: z.ZodMiniType<T>, token: string, body?: object): Promise<ApiResult<T>> {
+  async function call<T>(path: string, schema: z.ZodMiniType<T>, token: string, body?: object, method = body && 'POST'): Promise<ApiResult<T>> {
     const headers: Record<string, string> = {};
     if (token) headers.Authorization = `Bearer ${token}`;
     if (body) headers['Content-Type'] = 'application/json';
@@ -67,7 +73,7 @@ export function createApiClient(
     let json: unknown;
     try {
       // Identity travels in the bearer token only, never in the endpoint's cookies.
-      response = await doFetch(url(path), { method: body && 'POST', headers, body: body && JSON.stringify(body), credentials: 'omit' });
+      response = await doFetch(url(path), { method, headers, body: body && JSON.stringify(body), credentials: 'omit' });
     } catch (error) {
       return { ok: false, code: 'network', message: String(error), path: '', status: 0 };
     }
@@ -75,7 +81,7 @@ export function createApiClient(
     try {
       json = JSON.parse(await response.text());
     } catch {
-      // Not JSON: a success is then a bad reply, an error keeps its status.
+      // Not JSON (or a 204's empty body): a success is then read by the schema as undefined, an error keeps its status.
     }
     if (response.ok) {
       const parsed = schema.safeParse(json);
@@ -95,6 +101,7 @@ export function createApiClient(
   }
 
   return {
+    call,
     state: (course, token) => call(`v1/courses/${encodeURIComponent(course)}/state`, LearnerState, token),
     command: (request, token) => call('v1/commands', CommandResponse, token, request),
     inviteDetails: (code) => call('v1/invite-details', InviteDetails, '', { code }),

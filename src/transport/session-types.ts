@@ -1,3 +1,4 @@
+import type * as z from 'zod/mini';
 import type { Command, CommandResult, ErrorCode, InviteDetails, LearnerState } from '../protocol/api.js';
 
 /**
@@ -65,6 +66,14 @@ export type CommandOutcome =
   | { ok: true; result: CommandResult; events: ServerEvent[] }
   | { ok: false; code: FailureCode; message: string; path: string };
 
+/**
+ * The answer to `request`: the reply as `schema` parsed it, or a typed
+ * failure (`network` when no HTTP answer came, `token_missing` when nobody
+ * is signed in, `bad_reply` when the reply did not parse, else the endpoint's
+ * code); `status` is the HTTP status, 0 for none.
+ */
+export type Reply<T> = { ok: true; value: T } | { ok: false; code: FailureCode; message: string; path: string; status: number };
+
 export interface TandemSessionApi {
   snapshot(): SessionSnapshot;
   /** Calls `listener` on every change; returns the unsubscribe function. */
@@ -82,4 +91,13 @@ export interface TandemSessionApi {
   keepInvite(code: string | null): Promise<void>;
   /** Asks the endpoint for fresh state now (also done every 30 s while the page is visible). */
   refresh(): Promise<void>;
+  /**
+   * Calls a route of the course, `v1/courses/{course}/` + `path`, with the
+   * learner's token (refreshed once on 401), now: a GET, a POST with `body`, or
+   * `method`. The reply is parsed with `schema` (a 204's empty body reads as
+   * undefined). Never rejects. For the lazy part-2 elements, whose routes and
+   * schemas are theirs (src/transport/discovery.ts), not this chunk's. Call it
+   * once the snapshot says `signed-in`: before, it answers `token_missing`.
+   */
+  request<T>(path: string, schema: z.ZodMiniType<T>, body?: object, method?: 'PUT' | 'DELETE'): Promise<Reply<T>>;
 }

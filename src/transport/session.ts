@@ -79,6 +79,8 @@ interface Learner {
 }
 
 const noop = (): void => {};
+/** The answer to a call the session could not make (no token, the learner gone): the code says it all, and no HTTP status. */
+const unsent = (code: 'token_missing' | 'network') => ({ ok: false as const, code, message: code, path: '', status: 0 });
 
 export function createSession(options: SessionOptions): TandemSession {
   const {
@@ -127,6 +129,12 @@ export function createSession(options: SessionOptions): TandemSession {
     attempt = 0;
     if (snap.offline || snap.problem) emit({ offline: false, problem: null });
   };
+  /** A reply to a call made for an element: an answer means online again, no answer means offline (an HTTP error is the element's to show). */
+  function heard<T>(answer: ApiResult<T>): ApiResult<T> {
+    if (answer.ok) answered();
+    else if (!answer.status) failed(answer);
+    return answer;
+  }
   const retryable = (r: ApiFailure): boolean => !r.status || r.status === 408 || r.status === 429 || r.status >= 500;
 
   /** Runs `task` once at a time; a call during a run makes it run once more after, so nothing asked for is missed. */
@@ -163,7 +171,7 @@ export function createSession(options: SessionOptions): TandemSession {
 
   /** Answers every waiting caller with `code` (also its message: it says all there is): the commands stay stored under their learner. */
   function abandon(code: 'token_missing' | 'network'): void {
-    for (const id of [...waiters.keys()]) settleWaiter(id, { ok: false, code, message: code, path: '' });
+    for (const id of [...waiters.keys()]) settleWaiter(id, unsent(code));
   }
 
   /* ------------------------------------------------------------ learner */
@@ -379,7 +387,7 @@ export function createSession(options: SessionOptions): TandemSession {
       if (!parsed.success) return { ok: false, code: 'bad_request', message: parsed.error.message, path: 'command' };
       await ready;
       const target = learner;
-      if (!target || snap.status !== 'signed-in') return { ok: false, code: 'token_missing', message: 'token_missing', path: '' };
+      if (!target || snap.status !== 'signed-in') return unsent('token_missing');
       const pending: PendingCommand = { id: uuid(), command: parsed.data, requestedAt: new Date(now()).toISOString() };
       const outcome = new Promise<CommandOutcome>((resolve) => waiters.set(pending.id, resolve));
       emit({ pending: [...snap.pending, pending] });
@@ -402,10 +410,16 @@ export function createSession(options: SessionOptions): TandemSession {
     },
 
     async inviteDetails(code) {
-      const answer = await api.inviteDetails(code);
-      if (answer.ok) answered();
-      else if (!answer.status) failed(answer);
+      const answer = heard(await api.inviteDetails(code));
       return answer.ok ? { ok: true, details: answer.value } : answer;
+    },
+
+    async request(path, schema, body, method) {
+      // No `await ready`: callers ask once the snapshot says who is signed in, and before that there is no learner.
+      const target = learner;
+      // No learner, or no token naming them (signed out, or offline where the platform cannot say): nothing is sent.
+      const answer = target && (await authed(target, (token) => api.call(`v1/courses/${encodeURIComponent(course)}/${path}`, schema, token, body, method)));
+      return answer ? heard(answer) : unsent(snap.offline ? 'network' : 'token_missing');
     },
 
     async keepInvite(code) {

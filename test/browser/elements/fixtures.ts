@@ -5,7 +5,7 @@
  */
 import { CommandResponse, LearnerState, InviteDetails, type Command } from '../../../src/protocol/api.js';
 import { ServerEvent } from '../../../src/protocol/events.js';
-import type { ClientFact, CommandOutcome, SessionSnapshot, TandemSessionApi } from '../../../src/transport/session-types.js';
+import type { ClientFact, CommandOutcome, Reply, SessionSnapshot, TandemSessionApi } from '../../../src/transport/session-types.js';
 
 export const ids = {
   alice: 'learner-alice',
@@ -122,7 +122,11 @@ type Call =
   | { method: 'track'; fact: ClientFact }
   | { method: 'inviteDetails'; code: string }
   | { method: 'keepInvite'; code: string | null }
-  | { method: 'refresh' };
+  | { method: 'refresh' }
+  | { method: 'request'; route: string; body: unknown };
+
+/** A reply for `request`: the value (parsed with the schema the element passes, as the real session does) or a failure. */
+export type FakeReply = { ok: true; value: unknown } | Extract<Reply<unknown>, { ok: false }>;
 
 /** A session that answers from fixtures and records what the element asked. */
 export class FakeSession implements TandemSessionApi {
@@ -130,6 +134,12 @@ export class FakeSession implements TandemSessionApi {
   /** Answers for `send`, by command type; a command without one never settles (it waits, as offline). */
   answers: Partial<Record<Command['type'], CommandOutcome>> = {};
   details: Awaited<ReturnType<TandemSessionApi['inviteDetails']>> = { ok: true, details: inviteDetails() };
+  /**
+   * Answers for `request`, by route as `METHOD path` (`GET peers?page=0`, `POST requests`…):
+   * a reply, a list of replies given in turn (the last one repeats), or a function of the body.
+   * A route without one never settles (as a request the network holds).
+   */
+  routes: Record<string, FakeReply | FakeReply[] | ((body: unknown) => FakeReply)> = {};
   #snapshot: SessionSnapshot;
   #listeners = new Set<(s: SessionSnapshot) => void>();
 
@@ -167,6 +177,25 @@ export class FakeSession implements TandemSessionApi {
   }
   async refresh(): Promise<void> {
     this.calls.push({ method: 'refresh' });
+  }
+  async request<T>(path: string, schema: { safeParse(input: unknown): { success: boolean; data?: T; error?: unknown } }, body?: object, method?: string): Promise<Reply<T>> {
+    const route = `${method ?? (body ? 'POST' : 'GET')} ${path}`;
+    this.calls.push({ method: 'request', route, body });
+    const answer = this.routes[route];
+    const reply = typeof answer == 'function' ? answer(body) : Array.isArray(answer) ? (answer.length > 1 ? answer.shift()! : answer[0]!) : answer;
+    if (!reply) return new Promise(() => {});
+    if (!reply.ok) return reply;
+    const parsed = schema.safeParse(reply.value);
+    if (!parsed.success) throw new Error(`fixture for ${route} does not parse: ${String(parsed.error)}`);
+    return { ok: true, value: parsed.data as T };
+  }
+  /** The routes the element called, in order (`METHOD path`). */
+  requested(): string[] {
+    return this.calls.flatMap((c) => (c.method === 'request' ? [c.route] : []));
+  }
+  /** The bodies sent to `route`. */
+  bodies(route: string): unknown[] {
+    return this.calls.flatMap((c) => (c.method === 'request' && c.route === route ? [c.body] : []));
   }
   sent(): Command[] {
     return this.calls.flatMap((c) => (c.method === 'send' ? [c.command] : []));

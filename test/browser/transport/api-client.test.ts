@@ -1,4 +1,5 @@
 import { expect } from '@open-wc/testing';
+import * as z from 'zod/mini';
 import type { ClientEvent } from '../../../src/protocol/events.js';
 import { createApiClient, type ApiResult } from '../../../src/transport/api-client.js';
 import { COURSE, errorBody, json, stateFor } from './fake-endpoint.js';
@@ -74,6 +75,23 @@ describe('api client routes', () => {
       expect(seen[0]!.body).to.deep.equal(body);
     });
   }
+});
+
+describe('api client, any route (part 2’s go through it)', () => {
+  it('GET without a body, POST with one, else the method given; a 204 reads as undefined', async () => {
+    const { api, seen } = client(() => new Response(null, { status: 204 }));
+    const maybe = z.optional(z.string());
+    expect(await api.call('v1/courses/c/me/profile', maybe, 'T')).to.deep.equal({ ok: true, value: undefined });
+    expect(await api.call('v1/courses/c/requests', maybe, 'T', { id: ID })).to.deep.equal({ ok: true, value: undefined });
+    expect(await api.call('v1/courses/c/blocks/b', maybe, 'T', undefined, 'PUT')).to.deep.equal({ ok: true, value: undefined });
+    expect(await api.call('v1/courses/c/me/profile', maybe, 'T', undefined, 'DELETE')).to.deep.equal({ ok: true, value: undefined });
+    expect(seen.map((s) => [s.method, s.url, s.headers.get('Content-Type'), s.body])).to.deep.equal([
+      ['GET', 'https://api.test/tandem/v1/courses/c/me/profile', null, null],
+      ['POST', 'https://api.test/tandem/v1/courses/c/requests', 'application/json', { id: ID }],
+      ['PUT', 'https://api.test/tandem/v1/courses/c/blocks/b', null, null],
+      ['DELETE', 'https://api.test/tandem/v1/courses/c/me/profile', null, null],
+    ]);
+  });
 });
 
 describe('api client failures', () => {

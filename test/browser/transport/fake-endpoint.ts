@@ -38,9 +38,11 @@ export function uniqueEndpoint(): string {
   return `https://endpoint-${crypto.randomUUID()}.test/tandem`;
 }
 
-type Route = 'state' | 'settings' | 'commands' | 'events' | 'invite-details' | 'token';
+type Route = 'state' | 'settings' | 'commands' | 'events' | 'invite-details' | 'course' | 'token';
 export interface Call {
   route: Route;
+  /** For part 2's course routes, `METHOD path` after `v1/courses/{course}/` (`GET peers?page=0`). */
+  key: string;
   method: string;
   token: string | null;
   body: unknown;
@@ -70,6 +72,8 @@ export class FakeEndpoint {
   readonly #overrides: Override[] = [];
   /** The state served per learner (defaults to an empty one). */
   readonly states = new Map<string, LearnerState>();
+  /** Part 2's course routes by `METHOD path` (see Call.key): the reply to a learner's authorised call; 404 for others. */
+  readonly course = new Map<string, (call: Call) => Response>();
 
   /** Adds a one-shot behaviour; it is removed once it returns something. */
   once(override: Override): void {
@@ -87,7 +91,8 @@ export class FakeEndpoint {
     const text = typeof init?.body === 'string' ? init.body : null;
     const body: unknown = text ? JSON.parse(text) : null;
     const route = this.#route(url.pathname);
-    const call: Call = { route, method, token: auth?.startsWith('Bearer ') ? auth.slice(7) : null, body };
+    const key = `${method} ${(url.pathname + url.search).replace(/^.*?\/v1\/courses\/[^/]+\//, '')}`;
+    const call: Call = { route, key, method, token: auth?.startsWith('Bearer ') ? auth.slice(7) : null, body };
     this.calls.push(call);
     if (this.down) {
       this.networkFailures++;
@@ -123,6 +128,7 @@ export class FakeEndpoint {
     if (path.endsWith('/v1/commands')) return 'commands';
     if (path.endsWith('/v1/events')) return 'events';
     if (path.endsWith('/v1/invite-details')) return 'invite-details';
+    if (path.includes('/v1/courses/')) return 'course';
     return 'token';
   }
 
@@ -132,6 +138,7 @@ export class FakeEndpoint {
     if (!claims || !call.token) return json(401, errorBody('token_missing'));
     if (this.rejected.has(call.token)) return json(401, errorBody('token_expired'));
     if (call.route === 'state') return json(200, this.states.get(claims.sub) ?? stateFor(claims.sub));
+    if (call.route === 'course') return this.course.get(call.key)?.(call) ?? json(404, errorBody('not_found'));
     if (call.route === 'commands') {
       const request = call.body as { id: string; command: { type: string } };
       const known = this.commands.get(request.id);
