@@ -12,17 +12,8 @@ import { IN_PERSON_MODALITIES, MODALITIES, OBJECTS, type Modality, type ObjectCo
 import { SLOTS_PER_WEEK, partOfSlot } from '../src/core/availability.js';
 import type { PeerProfile } from '../src/core/ranking.js';
 
-/** mulberry32: tiny, fast, good enough for synthetic data; not for anything secret. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { mulberry32 } from '../src/core/prng.js';
+import { mulberry32 } from '../src/core/prng.js';
 
 export const LANGUAGE_WEIGHTS: ReadonlyArray<readonly [string, number]> = [
   ['en', 45], ['fr', 20], ['es', 12], ['pt', 6], ['de', 5], ['ar', 4], ['zh', 4], ['hi', 4],

@@ -93,6 +93,7 @@ import {
   type PeerProfile,
   type RankingReason,
 } from './ranking.js';
+import { mulberry32 } from './prng.js';
 import { MODALITIES, OBJECTS } from './typology.js';
 
 /** A learner of the pool: the ranking's profile. */
@@ -159,18 +160,6 @@ const HW = WEEK_WORDS;
 
 export function emptyPoolSignals(): PoolSignals {
   return { forumInteractions: new Map(), earlierPartners: new Map(), blocked: new Map() };
-}
-
-/** mulberry32: tiny seeded PRNG (a copy of the bench generator's; core imports nothing from bench). */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function popcount32(x: number): number {

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { notOffered } from '../core/course-settings.js';
 import { groupHasRoom } from '../core/group-rules.js';
 import { rankCandidates } from '../core/ranking.js';
 import type { EndpointCourseSettings, PeerReason } from '../protocol/peers.js';
@@ -11,6 +10,7 @@ import {
   type SendRequest,
 } from '../protocol/requests.js';
 import type { ServerConfig } from './config.js';
+import { requireOffered } from './offer-check.js';
 import { ApiError } from './errors.js';
 import { forRanking } from './peer-page.js';
 import { eventRecord, type GroupRecord, type NamedRequestRecord, type PeerRequestRecord, type StoreTx } from './store/store.js';
@@ -159,15 +159,7 @@ export async function sendRequest(ctx: PeerActionContext, input: SendRequest): P
     objects = group.objects;
     modalities = group.modalities;
   } else {
-    for (const [field, chosen, offered] of [
-      ['objects', input.objects, ctx.settings.objects],
-      ['modalities', input.modalities, ctx.settings.modalities],
-    ] as const) {
-      const refused = notOffered<string>(chosen, offered)[0];
-      if (refused !== undefined) {
-        throw new ApiError('not_offered', `This course does not offer "${refused}".`, `${field}.${(chosen as readonly string[]).indexOf(refused)}`);
-      }
-    }
+    requireOffered(input, ctx.settings);
   }
 
   const relationship = (await tx.earlierPartners(me, course)).has(input.peer) ? 'earlier-mooc' : 'this-mooc';

@@ -1,8 +1,8 @@
 import { acceptRefusal, answerRefusal, groupHasRoom, inviteIsExpired } from '../../core/group-rules.js';
-import { notOffered } from '../../core/course-settings.js';
 import { encodeInviteCode, INVITE_CODE_BYTES } from '../../core/invite-code.js';
 import type { AcceptInvite, CancelInvite, CreateInvite, DeclineInvite } from '../../protocol/api.js';
 import type * as z from 'zod/mini';
+import { requireOffered } from '../offer-check.js';
 import { ApiError } from '../errors.js';
 import type { GroupRecord, InviteRecord } from '../store/store.js';
 import { envelope, type CommandContext, type CommandOutcome } from './command-context.js';
@@ -56,16 +56,7 @@ export async function createInvite(ctx: CommandContext, command: z.infer<typeof 
     objects = group.objects;
     modalities = group.modalities;
   } else {
-    for (const [field, chosen, offered] of [
-      ['objects', command.objects, ctx.settings.objects],
-      ['modalities', command.modalities, ctx.settings.modalities],
-    ] as const) {
-      const refused = notOffered<string>(chosen, offered)[0];
-      if (refused !== undefined) {
-        const index = (chosen as readonly string[]).indexOf(refused);
-        throw new ApiError('not_offered', `This course does not offer "${refused}".`, `command.${field}.${index}`);
-      }
-    }
+    requireOffered(command, ctx.settings, 'command.');
   }
 
   const invite: InviteRecord = {

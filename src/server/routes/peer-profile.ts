@@ -1,7 +1,7 @@
-import { notOffered } from '../../core/course-settings.js';
 import { IN_PERSON_MODALITIES } from '../../core/typology.js';
 import { PeerProfileInput, type DiscoveryOptions, type EndpointCourseSettings, type MyDiscovery } from '../../protocol/peers.js';
 import { settingsFor } from '../course-settings.js';
+import { requireOffered } from '../offer-check.js';
 import { ApiError } from '../errors.js';
 import type { Handler } from '../request-context.js';
 import { parseOrThrow } from '../validation.js';
@@ -60,16 +60,7 @@ export const putProfile: Handler = async (ctx, deps) => {
     if (input.city !== undefined && !discoveryOptions(settings).city) {
       throw new ApiError('not_offered', 'This course does not share cities.', 'city');
     }
-    for (const [field, chosen, offered] of [
-      ['objects', input.objects, settings.objects],
-      ['modalities', input.modalities, settings.modalities],
-    ] as const) {
-      const refused = notOffered<string>(chosen, offered)[0];
-      if (refused !== undefined) {
-        const index = (chosen as readonly string[]).indexOf(refused);
-        throw new ApiError('not_offered', `This course does not offer "${refused}".`, `${field}.${index}`);
-      }
-    }
+    requireOffered(input, settings);
     // Keep the latest display name: it is what other learners see in their list.
     await tx.upsertLearner(claims.sub, claims.name, now);
     return tx.upsertProfile(course, claims.sub, { ...input, optedInAt: now });
