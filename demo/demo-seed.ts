@@ -78,7 +78,7 @@ export async function seedDemoDiscovery(store: Store, now: Date): Promise<boolea
   const at = now.toISOString();
   return store.transaction(async (tx) => {
     if ((await tx.listProfiles(DEMO_COURSE.id)).length > 0 || (await tx.forumCounts(DEMO_COURSE.id, demoSub('alice'))).size > 0) return false;
-    for (const [name, display] of Object.entries(DEMO_ROSTER)) await tx.upsertLearner(demoSub(name), display, at);
+    for (const [name, display] of Object.entries(DEMO_ROSTER)) await tx.upsertLearner(demoSub(name), display, at, DEMO_COURSE.id);
     for (const [name, profile] of Object.entries(DEMO_PROFILES)) await tx.upsertProfile(DEMO_COURSE.id, demoSub(name), { ...profile, optedInAt: at });
     for (const [a, b, count] of DEMO_FORUM) await tx.addForumInteraction(DEMO_COURSE.id, demoSub(a), demoSub(b), count);
     if (!(await tx.getGroup(EARLIER_GROUP))) {

@@ -13,8 +13,19 @@ import { PeerReason } from './peers.js';
 
 /** At most this many pending outgoing requests per learner and course. */
 export const MAX_PENDING_REQUESTS = 20;
+/** At most this many requests sent per learner, course and day, whatever became of them (sending and cancelling is no way around the limit). */
+export const MAX_REQUESTS_PER_DAY = 50;
+/** After a decline, the same learner cannot be asked again for this many days. */
+export const DECLINE_QUIET_DAYS = 30;
 
 export const PcdmRelationship = z.enum(PCDM_RELATIONSHIPS);
+
+/**
+ * Another learner's id as a request, block or report names it: a token `sub`,
+ * which is never an email (the endpoint refuses such tokens), so neither is this:
+ * an email typed here would otherwise reach events and webhooks.
+ */
+export const PeerId = text(1, 200, '[^@]', 'a learner id (1 to 200 characters, never an email)');
 
 /** Where the asker found the peer: the ranked list, a forum button, or the earlier-partners shortcut. */
 export const RequestOrigin = z.enum(['peers', 'ask', 'earlier']);
@@ -28,7 +39,7 @@ export type RequestOrigin = z.infer<typeof RequestOrigin>;
 export const SendRequest = z.object({
   /** Idempotency key: the same id and body answer the same request again. */
   id: Uuid,
-  peer: LearnerId,
+  peer: PeerId,
   from: RequestOrigin,
   objects: ObjectList,
   modalities: ModalityList,
@@ -91,7 +102,7 @@ export type ReportReason = z.infer<typeof ReportReason>;
 /** `POST /v1/courses/{course}/reports`: reaches the course's staff (webhook and API). */
 export const SendReport = z.object({
   id: Uuid,
-  peer: LearnerId,
+  peer: PeerId,
   reason: ReportReason,
   details: z.optional(text(0, 1000)),
   /** Also block the peer in the same step. */

@@ -1,5 +1,6 @@
 import { rankCandidates, type PeerProfile as RankedProfile } from '../core/ranking.js';
-import { PEERS_PAGE_SIZE, type PeerItem, type PeerProfile, type PeersPage } from '../protocol/peers.js';
+import { PEERS_PAGE_SIZE, type EndpointCourseSettings, type PeerItem, type PeerProfile, type PeersPage } from '../protocol/peers.js';
+import { asOffered } from './course-offer.js';
 import type { StoreTx } from './store/store.js';
 
 export function forRanking(id: string, p: PeerProfile): RankedProfile {
@@ -22,9 +23,16 @@ export function forRanking(id: string, p: PeerProfile): RankedProfile {
  */
 export async function buildPeersPage(
   tx: StoreTx,
-  { course, asker, askerProfile, page }: { course: string; asker: string; askerProfile: PeerProfile; page: number },
+  {
+    course,
+    asker,
+    askerProfile,
+    page,
+    settings,
+  }: { course: string; asker: string; askerProfile: PeerProfile; page: number; settings: EndpointCourseSettings },
 ): Promise<PeersPage> {
-  const records = await tx.listProfiles(course);
+  // Profiles as the course offers things now: a city or a modality it switched off since is neither shown nor ranked.
+  const records = (await tx.listProfiles(course)).map((r) => ({ ...r, profile: asOffered(r.profile, settings) }));
   const signals = {
     forumInteractions: await tx.forumCounts(course, asker),
     earlierPartners: await tx.earlierPartners(asker, course),
@@ -33,7 +41,7 @@ export async function buildPeersPage(
   };
   const byId = new Map(records.map((r) => [r.learner, r]));
   const ranked = rankCandidates(
-    forRanking(asker, askerProfile),
+    forRanking(asker, asOffered(askerProfile, settings)),
     records.map((r) => forRanking(r.learner, r.profile)),
     signals,
     { page, pageSize: PEERS_PAGE_SIZE },

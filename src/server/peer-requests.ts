@@ -3,15 +3,17 @@ import { groupHasRoom } from '../core/group-rules.js';
 import { rankCandidates } from '../core/ranking.js';
 import type { EndpointCourseSettings, PeerReason } from '../protocol/peers.js';
 import {
+  DECLINE_QUIET_DAYS,
   MAX_PENDING_REQUESTS,
+  MAX_REQUESTS_PER_DAY,
   type PeerEvent,
   type PeerRequest,
   type RequestStatus,
   type SendRequest,
 } from '../protocol/requests.js';
 import type { ServerConfig } from './config.js';
-import { requireOffered } from './offer-check.js';
 import { ApiError } from './errors.js';
+import { asOffered, requireOffered } from './course-offer.js';
 import { forRanking } from './peer-page.js';
 import { eventRecord, type GroupRecord, type NamedRequestRecord, type PeerRequestRecord, type StoreTx } from './store/store.js';
 import { canonicalJson } from './validation.js';
@@ -40,6 +42,8 @@ export interface RequestOutcome {
   replayed: boolean;
 }
 
+const DAY_MS = 86_400_000;
+
 function envelope(ctx: PeerActionContext, learner = ctx.learner.id) {
   return { id: randomUUID(), v: 1 as const, time: ctx.now.toISOString(), course: ctx.course, learner };
 }
@@ -50,13 +54,17 @@ async function writeEvents(ctx: PeerActionContext, events: PeerEvent[]): Promise
 }
 
 /** Why the two match, from `viewer`'s side: the ranking's reasons when both are opted in, else the shared signals alone. */
-async function reasonsBetween(tx: StoreTx, course: string, viewer: string, other: string): Promise<PeerReason[]> {
+async function reasonsBetween(tx: StoreTx, settings: EndpointCourseSettings, course: string, viewer: string, other: string): Promise<PeerReason[]> {
+  // Nothing more is said about someone blocked either way.
+  if ((await tx.blockedEitherWay(viewer)).has(other)) return [];
   const [mine, theirs] = [await tx.getProfile(course, viewer), await tx.getProfile(course, other)];
   const forum = (await tx.forumCounts(course, viewer)).get(other) ?? 0;
   const earlier = (await tx.earlierPartners(viewer, course)).has(other);
   if (mine && theirs) {
     const signals = { forumInteractions: new Map([[other, forum]]), earlierPartners: new Set(earlier ? [other] : []), blocked: new Set<string>() };
-    const ranked = rankCandidates(forRanking(viewer, mine), [forRanking(other, theirs)], signals, { pageSize: 1 });
+    const ranked = rankCandidates(forRanking(viewer, asOffered(mine, settings)), [forRanking(other, asOffered(theirs, settings))], signals, {
+      pageSize: 1,
+    });
     if (ranked.items[0]) return ranked.items[0].reasons;
   }
   const reasons: PeerReason[] = [];
@@ -66,7 +74,12 @@ async function reasonsBetween(tx: StoreTx, course: string, viewer: string, other
 }
 
 /** A request as `viewer` (its sender or recipient) sees it. */
-export async function requestView(tx: StoreTx, request: NamedRequestRecord, viewer: string): Promise<PeerRequest> {
+export async function requestView(
+  tx: StoreTx,
+  settings: EndpointCourseSettings,
+  request: NamedRequestRecord,
+  viewer: string,
+): Promise<PeerRequest> {
   const incoming = request.recipient === viewer;
   const peer = incoming ? { id: request.sender, name: request.senderName } : { id: request.recipient, name: request.recipientName };
   const members = request.group ? (await tx.activeMembers(request.group)).length : 0;
@@ -79,7 +92,7 @@ export async function requestView(tx: StoreTx, request: NamedRequestRecord, view
     group: request.group,
     members,
     status: request.status,
-    reasons: await reasonsBetween(tx, request.course, viewer, peer.id),
+    reasons: await reasonsBetween(tx, settings, request.course, viewer, peer.id),
     createdAt: request.createdAt,
     ...(request.answeredAt !== null ? { answeredAt: request.answeredAt } : {}),
   };
@@ -99,8 +112,15 @@ async function groupToJoin(ctx: PeerActionContext, groupId: string, recipient: s
     throw new ApiError('not_member', 'You are not a member of this group.', 'group');
   }
   if (members.includes(recipient)) throw new ApiError('already_member', 'You already study together in this group.', 'peer');
+  if (await blockedWithAny(ctx.tx, recipient, members)) throw new ApiError('peer_unavailable', 'This learner cannot receive requests.', 'peer');
   if (!groupHasRoom({ members, size: group.size })) throw new ApiError('group_full', 'This group is full.', 'group');
   return group;
+}
+
+/** Whether `learner` blocked, or was blocked by, any of `members`. */
+async function blockedWithAny(tx: StoreTx, learner: string, members: readonly string[]): Promise<boolean> {
+  const blocked = await tx.blockedEitherWay(learner);
+  return members.some((m) => blocked.has(m));
 }
 
 async function shareAGroup(tx: StoreTx, course: string, a: string, b: string): Promise<boolean> {
@@ -127,14 +147,17 @@ export async function sendRequest(ctx: PeerActionContext, input: SendRequest): P
     if (known.sender !== me || known.hash !== hash) {
       throw new ApiError('id_conflict', 'This request id was already used for another request.', 'id');
     }
-    return { request: await requestView(tx, known, me), events: [], replayed: true };
+    return { request: await requestView(tx, ctx.settings, known, me), events: [], replayed: true };
   }
 
   if (input.peer === me) throw new ApiError('own_request', 'You cannot send a request to yourself.', 'peer');
   const unavailable = () => new ApiError('peer_unavailable', 'This learner cannot receive requests.', 'peer');
   if ((await tx.blockedEitherWay(me)).has(input.peer)) throw unavailable();
-  const fromForum = input.from === 'ask';
-  if (!fromForum) {
+  if (input.from === 'ask') {
+    // The platform vouches for a forum author being in the course: the course has seen them
+    // (a token for it), they opted in, or the platform's forum interactions name them.
+    if (!(await tx.knownInCourse(course, input.peer))) throw unavailable();
+  } else {
     if (!(await tx.getProfile(course, me))) {
       throw new ApiError('not_opted_in', 'Opt in to be found before asking someone to study together.');
     }
@@ -149,8 +172,16 @@ export async function sendRequest(ctx: PeerActionContext, input: SendRequest): P
   if (!input.group && (await shareAGroup(tx, course, me, input.peer))) {
     throw new ApiError('already_member', 'You already study together.', 'peer');
   }
+  const declined = await tx.lastDeclined(course, me, input.peer);
+  if (declined !== null && Date.parse(declined) > ctx.now.getTime() - DECLINE_QUIET_DAYS * DAY_MS) {
+    // No asking again and again: a decline holds for a while.
+    throw new ApiError('duplicate_request', 'This learner answered your last request; you cannot ask again for now.', 'peer');
+  }
   if ((await tx.countPendingOut(course, me)) >= MAX_PENDING_REQUESTS) {
     throw new ApiError('request_limit', `You have ${MAX_PENDING_REQUESTS} requests waiting for an answer; cancel one first.`);
+  }
+  if ((await tx.countSentSince(course, me, new Date(ctx.now.getTime() - DAY_MS).toISOString())) >= MAX_REQUESTS_PER_DAY) {
+    throw new ApiError('request_limit', `You sent ${MAX_REQUESTS_PER_DAY} requests today; try again tomorrow.`);
   }
 
   let { objects, modalities } = input;
@@ -198,7 +229,7 @@ export async function sendRequest(ctx: PeerActionContext, input: SendRequest): P
     learner: record.recipient,
     data: { request: record.id, from: ctx.learner, relationship, objects, modalities },
   });
-  return { request: await requestView(tx, await named(tx, record.id), me), events, replayed: false };
+  return { request: await requestView(tx, ctx.settings, await named(tx, record.id), me), events, replayed: false };
 }
 
 export type RequestAction = 'accept' | 'decline' | 'cancel';
@@ -218,7 +249,7 @@ export async function answerRequest(ctx: PeerActionContext, id: string, action: 
   const mine = request && request.course === course && (action === 'cancel' ? request.sender === me : request.recipient === me);
   if (!request || !mine) throw new ApiError('request_not_found', 'You have no request with this id.', 'request');
   const target = OUTCOME[action];
-  if (request.status === target) return { request: await requestView(tx, request, me), events: [], replayed: true };
+  if (request.status === target) return { request: await requestView(tx, ctx.settings, request, me), events: [], replayed: true };
   if (request.status !== 'pending') throw new ApiError('request_closed', `This request was already ${request.status}.`, 'request');
 
   const now = ctx.now.toISOString();
@@ -259,7 +290,7 @@ export async function answerRequest(ctx: PeerActionContext, id: string, action: 
     });
   }
   await writeEvents(ctx, events);
-  return { request: await requestView(tx, await named(tx, request.id), me), events, replayed: false };
+  return { request: await requestView(tx, ctx.settings, await named(tx, request.id), me), events, replayed: false };
 }
 
 /** The group an accepted request puts its recipient in: the sender's (with room), or a new one with both. */
@@ -274,6 +305,7 @@ async function joinOrForm(ctx: PeerActionContext, request: PeerRequestRecord): P
       throw new ApiError('group_not_found', 'The group this request joins no longer exists.', 'request');
     }
     if (members.includes(ctx.learner.id)) throw new ApiError('already_member', 'You are already a member of this group.', 'request');
+    if (await blockedWithAny(tx, ctx.learner.id, members)) throw new ApiError('request_closed', 'This request is no longer open.', 'request');
     if (!groupHasRoom({ members, size: group.size })) throw new ApiError('group_full', 'This group is full.', 'request');
     await tx.addMember(group.id, member);
     return group.id;

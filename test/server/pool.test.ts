@@ -158,6 +158,24 @@ describe('pool rounds: one at a time, changes during a round, determinism, failu
     }
   });
 
+  it('never pairs a blocked pair: two learners who fit are matched, and not once one blocks the other', async () => {
+    const server = await startTestServer({ runPoolJob: async (job) => runPoolJob(job) });
+    try {
+      await optIn(server, 'bk-ana');
+      await optIn(server, 'bk-ben');
+      // Ana and Ben fit (the second round matches them once the block is lifted).
+      await server.request(`${COURSE_PATH}/blocks/bk-ana`, { method: 'PUT', token: server.token('bk-ben') });
+      const blocked = await waitForRun(server, PoolRun.parse((await startRun(server)).json).id);
+      assert.equal(blocked.groups, 0);
+      assert.equal(blocked.unmatched, 2);
+      await server.request(`${COURSE_PATH}/blocks/bk-ana`, { method: 'DELETE', token: server.token('bk-ben') });
+      const free = await waitForRun(server, PoolRun.parse((await startRun(server)).json).id);
+      assert.equal(free.groups, 1);
+    } finally {
+      await server.dispose();
+    }
+  });
+
   it('the same seed over the same learners forms the same groups', async () => {
     const groupsWith = async (seed: number) => {
       const server = await startTestServer({ runPoolJob: async (job) => runPoolJob(job) });

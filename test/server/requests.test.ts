@@ -33,6 +33,10 @@ describe('tandem requests, blocks and reports', () => {
   const send = (sub: string, body: Record<string, unknown>) => server.request(`${COURSE_PATH}/requests`, { token: server.token(sub), body });
   const answer = (sub: string, id: string, action: 'accept' | 'decline' | 'cancel') =>
     server.request(`${COURSE_PATH}/requests/${id}/${action}`, { token: server.token(sub), body: {} });
+  /** The learner opens a course page: the course knows them from then on. */
+  const visit = async (...subs: string[]) => {
+    for (const sub of subs) assert.equal((await server.request(`${COURSE_PATH}/state`, { token: server.token(sub) })).status, 200);
+  };
   const list = async (sub: string) => RequestList.parse((await server.request(`${COURSE_PATH}/requests`, { token: server.token(sub) })).json);
   const state = async (sub: string) => LearnerState.parse((await server.request(`${COURSE_PATH}/state`, { token: server.token(sub) })).json);
   const peers = async (sub: string) => PeersPage.parse((await server.request(`${COURSE_PATH}/peers`, { token: server.token(sub) })).json);
@@ -137,20 +141,32 @@ describe('tandem requests, blocks and reports', () => {
     }
   });
 
-  it('a forum button may ask anyone in the course, opted in or not, as this-mooc', async () => {
+  it('a forum button may ask anyone the course knows, opted in or not, as this-mooc; nobody else', async () => {
+    for (const peer of ['ask-ghost', 'ask-ghost@example.org']) {
+      const unknown = await send('ask-ana', sendBody(peer, { from: 'ask' }));
+      assert.ok(unknown.json.error.code === 'peer_unavailable' || unknown.json.error.path === 'peer', unknown.text);
+    }
+    assert.equal((await send('ask-ana', sendBody('ask-ghost@example.org', { from: 'ask' }))).status, 400, 'never an email');
+    // Known to the course: named by the platform's forum interactions, or seen with a token for it.
+    await server.request(`${COURSE_PATH}/forum-interactions`, {
+      headers: { 'x-tandem-platform-key': TEST_PLATFORM_KEY },
+      body: { interactions: [{ from: 'ask-cid', to: 'ask-dee' }] },
+    });
+    assert.equal((await send('ask-ana', sendBody('ask-cid', { from: 'ask' }))).status, 201);
+    await visit('ask-ben');
     const res = await send('ask-ana', sendBody('ask-ben', { from: 'ask' }));
     assert.equal(res.status, 201, res.text);
     assert.equal(RequestAnswer.parse(res.json).request.relationship, 'this-mooc');
     // Ben never came by: until he does, his id stands for his name.
-    assert.deepEqual((await list('ask-ana')).outgoing[0]!.peer, { id: 'ask-ben', name: 'ask-ben' });
+    assert.deepEqual((await list('ask-ana')).outgoing.find((r) => r.peer.id === 'ask-cid')!.peer, { id: 'ask-cid', name: 'ask-cid' });
     const incoming = (await list('ask-ben')).incoming;
     assert.equal(incoming[0]!.peer.name, 'Ask-ana Test');
-    assert.deepEqual((await list('ask-ana')).outgoing[0]!.peer, { id: 'ask-ben', name: 'Ask-ben Test' });
     assert.deepEqual(incoming[0]!.reasons, []);
   });
 
   it(`stops at ${MAX_PENDING_REQUESTS} pending requests, and a cancelled one frees a place`, async () => {
     let first = '';
+    await visit(...Array.from({ length: MAX_PENDING_REQUESTS }, (_, i) => `lim-${i}`), 'lim-over');
     for (let i = 0; i < MAX_PENDING_REQUESTS; i++) {
       const body = sendBody(`lim-${i}`, { from: 'ask' });
       if (i === 0) first = body.id as string;
@@ -164,6 +180,7 @@ describe('tandem requests, blocks and reports', () => {
   });
 
   it('answers: decline and cancel close a request; a repeat answers the same; only its side may answer', async () => {
+    await visit('an-ben');
     const a = RequestAnswer.parse((await send('an-ana', sendBody('an-ben', { from: 'ask' }))).json).request;
     assert.equal((await answer('an-ana', a.id, 'accept')).json.error.code, 'request_not_found');
     assert.equal((await answer('an-ben', a.id, 'cancel')).json.error.code, 'request_not_found');
@@ -179,6 +196,10 @@ describe('tandem requests, blocks and reports', () => {
     assert.equal((await answer('an-ana', a.id, 'cancel')).json.error.code, 'request_closed');
     assert.equal((await answer('an-ana', 'not-a-uuid', 'cancel')).json.error.path, 'request');
 
+    // A decline holds: no asking again at once, and no going round it by cancelling.
+    const again = await send('an-ana', sendBody('an-ben', { from: 'ask' }));
+    assert.equal(again.json.error.code, 'duplicate_request');
+    server.clock.advance(31 * 86_400_000);
     const b = RequestAnswer.parse((await send('an-ana', sendBody('an-ben', { from: 'ask' }))).json).request;
     assert.equal(RequestAnswer.parse((await answer('an-ana', b.id, 'cancel')).json).request.status, 'cancelled');
     assert.equal((await list('an-ben')).incoming.length, 0);
@@ -190,6 +211,11 @@ describe('tandem requests, blocks and reports', () => {
       headers: { 'x-tandem-platform-key': TEST_PLATFORM_KEY },
       body: { groupSize: 3, objects: ['discuss', 'mutual-help'], modalities: ['email', 'synchronous', 'in-person-pair'], inviteLifetimeDays: 14 },
     });
+    await visit('gr-ben', 'gr-cat', 'gr-dan', 'gr-eve');
+    const notOffered = await send('gr-ana', sendBody('gr-ben', { from: 'ask', modalities: ['shared-documents'] }));
+    assert.equal(notOffered.status, 422);
+    assert.equal(notOffered.json.error.code, 'not_offered');
+    assert.equal(notOffered.json.error.path, 'modalities.0');
     const first = RequestAnswer.parse((await send('gr-ana', sendBody('gr-ben', { from: 'ask' }))).json).request;
     const group = RequestAnswer.parse((await answer('gr-ben', first.id, 'accept')).json).request.group!;
     const toCat = RequestAnswer.parse((await send('gr-ana', sendBody('gr-cat', { from: 'ask', group }))).json).request;
@@ -208,6 +234,7 @@ describe('tandem requests, blocks and reports', () => {
   });
 
   it('partners from an earlier course team up again as earlier-mooc', async () => {
+    await server.request(`/v1/courses/${encodeURIComponent(OTHER_COURSE)}/state`, { token: server.token('ea-ben', { course: OTHER_COURSE }) });
     const earlier = RequestAnswer.parse(
       (await server.request(`/v1/courses/${encodeURIComponent(OTHER_COURSE)}/requests`, {
         token: server.token('ea-ana', { course: OTHER_COURSE }),
@@ -317,5 +344,66 @@ describe('tandem requests, blocks and reports', () => {
     // The part-1 state keeps its part-1 settings shape.
     const s = await server.request(`/v1/courses/${encodeURIComponent(course)}/state`, { token: server.token('mp-ana', { course }) });
     assert.deepEqual(Object.keys(s.json.settings).sort(), ['groupSize', 'inviteLifetimeDays', 'modalities', 'objects']);
+  });
+
+  it('a block holds inside groups too: nobody is asked into, or joins, a group with someone blocked either way', async () => {
+    await visit('bg-ana', 'bg-ben', 'bg-cat');
+    const first = RequestAnswer.parse((await send('bg-ana', sendBody('bg-cat', { from: 'ask' }))).json).request;
+    const group = RequestAnswer.parse((await answer('bg-cat', first.id, 'accept')).json).request.group!;
+    const toBen = RequestAnswer.parse((await send('bg-ana', sendBody('bg-ben', { from: 'ask', group }))).json).request;
+    // Cat blocks Ben after Ana asked him: Ben can no longer join Cat's group.
+    await server.request(`${COURSE_PATH}/blocks/bg-ben`, { method: 'PUT', token: server.token('bg-cat') });
+    const accept = await answer('bg-ben', toBen.id, 'accept');
+    assert.equal(accept.json.error.code, 'request_closed');
+    await answer('bg-ana', toBen.id, 'cancel');
+    const again = await send('bg-ana', sendBody('bg-ben', { from: 'ask', group }));
+    assert.equal(again.json.error.code, 'peer_unavailable');
+  });
+
+  it('at most 50 requests a day, whatever became of them', async () => {
+    const peers = Array.from({ length: 51 }, (_, i) => `day-${i}`);
+    await visit(...peers);
+    for (const peer of peers.slice(0, 50)) {
+      const sent = RequestAnswer.parse((await send('day-ana', sendBody(peer, { from: 'ask' }))).json).request;
+      assert.equal((await answer('day-ana', sent.id, 'cancel')).status, 200);
+    }
+    const over = await send('day-ana', sendBody('day-50', { from: 'ask' }));
+    assert.equal(over.json.error.code, 'request_limit');
+    server.clock.advance(86_400_001);
+    assert.equal((await send('day-ana', sendBody('day-50', { from: 'ask' }))).status, 201);
+  });
+
+  it('a course that switches cities off hides the cities already given, and a hidden note stays hidden after opting out and in', async () => {
+    const course = 'course-v1:Tandem+CityOff+2025';
+    const path = `/v1/courses/${encodeURIComponent(course)}`;
+    const put = (settings: Record<string, unknown>) =>
+      server.request(`${path}/settings`, {
+        method: 'PUT',
+        headers: { 'x-tandem-platform-key': TEST_PLATFORM_KEY },
+        body: { groupSize: 2, objects: ['discuss'], modalities: ['email', 'in-person-pair'], inviteLifetimeDays: 14, ...settings },
+      });
+    await put({});
+    const lyon = profile({ objects: ['discuss'], modalities: ['in-person-pair', 'email'], city: 'Lyon', note: 'Coffee at the library?' });
+    assert.equal((await optIn('co-ana', lyon, course)).status, 200);
+    assert.equal((await optIn('co-ben', lyon, course)).status, 200);
+    const page = async () =>
+      PeersPage.parse((await server.request(`${path}/peers`, { token: server.token('co-ana', { course }) })).json).items[0]!;
+    assert.equal((await page()).city, 'Lyon');
+    assert.ok((await page()).reasons.some((r) => r.code === 'same-city'));
+    await put({ modalities: ['email'] });
+    const after = await page();
+    assert.equal(after.city, undefined);
+    assert.deepEqual(after.modalities, ['email']);
+    assert.ok(!after.reasons.some((r) => r.code === 'same-city'));
+
+    const hide = await server.request(`${path}/peers/co-ben/note-visibility`, {
+      method: 'PUT',
+      headers: { 'x-tandem-platform-key': TEST_PLATFORM_KEY },
+      body: { hidden: true },
+    });
+    assert.equal(hide.status, 200);
+    await server.request(`${path}/me/profile`, { method: 'DELETE', token: server.token('co-ben', { course }) });
+    await optIn('co-ben', profile({ objects: ['discuss'], modalities: ['email'], note: 'Coffee at the library?' }), course);
+    assert.equal((await page()).note, undefined, 'opting out and in again does not undo staff moderation');
   });
 });

@@ -2,7 +2,7 @@ import { acceptRefusal, answerRefusal, groupHasRoom, inviteIsExpired } from '../
 import { encodeInviteCode, INVITE_CODE_BYTES } from '../../core/invite-code.js';
 import type { AcceptInvite, CancelInvite, CreateInvite, DeclineInvite } from '../../protocol/api.js';
 import type * as z from 'zod/mini';
-import { requireOffered } from '../offer-check.js';
+import { requireOffered } from '../course-offer.js';
 import { ApiError } from '../errors.js';
 import type { GroupRecord, InviteRecord } from '../store/store.js';
 import { envelope, type CommandContext, type CommandOutcome } from './command-context.js';

@@ -1,12 +1,15 @@
 import { randomInt, randomUUID } from 'node:crypto';
-import type { PoolGroup } from '../../core/pool-matching.js';
-import type { Modality, ObjectCode } from '../../core/typology.js';
+import type { PoolGroup, PoolResult } from '../../core/pool-matching.js';
+import { slotsToUtcHours, WEEK_WORDS } from '../../core/availability.js';
+import { normaliseCity } from '../../core/ranking.js';
+import { IN_PERSON_MODALITIES, type Modality, type ObjectCode } from '../../core/typology.js';
 import type { PoolRun } from '../../protocol/pool.js';
-import type { EndpointCourseSettings } from '../../protocol/peers.js';
+import type { EndpointCourseSettings, PeerProfile } from '../../protocol/peers.js';
 import type { PoolMatchedEvent } from '../../protocol/requests.js';
 import type * as z from 'zod/mini';
 import { settingsFor } from '../course-settings.js';
 import { ApiError } from '../errors.js';
+import { asOffered } from '../course-offer.js';
 import { forRanking } from '../peer-page.js';
 import type { AppDeps } from '../request-context.js';
 import { eventRecord, type PoolRunRecord, type StoreTx } from '../store/store.js';
@@ -53,7 +56,9 @@ export function poolRunView(r: PoolRunRecord): PoolRun {
 /** What the round matches: opted in to automatic matching, in no group of the course. */
 async function gatherJob(tx: StoreTx, course: string, settings: EndpointCourseSettings, seed: number): Promise<PoolJob> {
   const grouped = await tx.groupedLearners(course);
-  const pool = (await tx.listProfiles(course)).filter((r) => r.profile.autoMatch === true && !grouped.has(r.learner));
+  const pool = (await tx.listProfiles(course))
+    .filter((r) => r.profile.autoMatch === true && !grouped.has(r.learner))
+    .map((r) => ({ ...r, profile: asOffered(r.profile, settings) }));
   const inPool = new Set(pool.map((r) => r.learner));
   const both = (a: string, b: string) => inPool.has(a) && inPool.has(b);
   return {
@@ -120,7 +125,21 @@ async function finishRound(deps: PoolDeps, run: PoolRunRecord, job: PoolJob, set
     );
     return { ...run, status: 'failed', error };
   }
-  const result = reply.result;
+  try {
+    return await writeRound(deps, run, job, settings, reply.result);
+  } catch (err) {
+    // A round that cannot be written must not stay "running": that would block the course's next rounds.
+    const error = `the round could not be written: ${err instanceof Error ? err.message : String(err)}`;
+    deps.log?.(`pool round ${run.id} for ${run.course} failed: ${error}`);
+    await deps.store.transaction((tx) =>
+      tx.finishPoolRun(run.id, { status: 'failed', finishedAt: finishedAt(), candidates: job.learners.length, groups: 0, matched: 0, unmatched: 0, error }),
+    );
+    return { ...run, status: 'failed', error };
+  }
+}
+
+/** Writes a finished round in one transaction (see the module comment). */
+function writeRound(deps: PoolDeps, run: PoolRunRecord, job: PoolJob, settings: EndpointCourseSettings, result: PoolResult): Promise<PoolRunRecord> {
   return deps.store.transaction(async (tx) => {
     const now = deps.now();
     const at = now.toISOString();
@@ -138,9 +157,13 @@ async function finishRound(deps: PoolDeps, run: PoolRunRecord, job: PoolJob, set
         noMatch.push(...g.members);
         continue;
       }
-      const profiles = await Promise.all(g.members.map((m) => tx.getProfile(run.course, m)));
-      const objects = sharedCodes<ObjectCode>(profiles.map((p) => p!.objects), settings.objects);
-      const modalities = sharedCodes<Modality>(profiles.map((p) => p!.modalities), settings.modalities);
+      const profiles = (await Promise.all(g.members.map((m) => tx.getProfile(run.course, m)))).map((p) => asOffered(p!, settings));
+      const objects = sharedCodes<ObjectCode>(profiles.map((p) => p.objects), settings.objects);
+      // Meeting in person only where everyone gave the same city.
+      const cities = new Set(profiles.map((p) => normaliseCity(p.city)));
+      const inPerson = cities.size === 1 && !cities.has('');
+      const offered = settings.modalities.filter((m) => inPerson || !IN_PERSON_MODALITIES.includes(m));
+      const modalities = sharedCodes<Modality>(profiles.map((p) => p.modalities), offered.length > 0 ? offered : settings.modalities);
       const group = { id: randomUUID(), course: run.course, objects, modalities, size: Math.max(settings.groupSize, g.members.length), createdAt: at, dissolvedAt: null };
       await tx.insertGroup(group);
       const names = new Map<string, string>();
@@ -185,16 +208,27 @@ async function finishRound(deps: PoolDeps, run: PoolRunRecord, job: PoolJob, set
   });
 }
 
-/** A match still holds at write time: everyone still opted in to automatic matching, in no group, and no block between them. */
+/**
+ * A match still holds at write time: everyone still opted in to automatic
+ * matching and in no group, no block between them, and their current profiles
+ * still share a language and an hour of the week (a profile may have changed
+ * while the thread ran).
+ */
 async function stillValid(tx: StoreTx, course: string, g: PoolGroup, grouped: ReadonlySet<string>): Promise<boolean> {
+  const profiles: PeerProfile[] = [];
   for (const member of g.members) {
     if (grouped.has(member)) return false;
     const profile = await tx.getProfile(course, member);
     if (!profile || profile.autoMatch !== true) return false;
     const blocked = await tx.blockedEitherWay(member);
     if (g.members.some((other) => blocked.has(other))) return false;
+    profiles.push(profile);
   }
-  return true;
+  const languages = profiles.slice(1).reduce((common, p) => common.filter((l) => p.languages.includes(l)), [...profiles[0]!.languages]);
+  const hours = profiles.map((p) => slotsToUtcHours(p.slots, p.utcOffsetMinutes));
+  let sharedHour = false;
+  for (let w = 0; w < WEEK_WORDS && !sharedHour; w++) sharedHour = hours.reduce((all, h) => all & h[w]!, 0xffffffff) !== 0;
+  return languages.length > 0 && sharedHour;
 }
 
 /** Marks rounds a stopped process left running as failed, so the course can run again. */

@@ -47,7 +47,7 @@ export const postCommand: Handler = async (ctx, deps) => {
       const events = (await tx.eventsOfCommand(request.id)).map(storedServerEvent);
       return { result: known.result, events, replayed: true };
     }
-    await tx.upsertLearner(claims.sub, claims.name, now.toISOString());
+    await tx.upsertLearner(claims.sub, claims.name, now.toISOString(), request.course);
     const settings = await settingsFor(tx, request.course, deps.config.courses);
     const { result, events } = await executeCommand(
       {

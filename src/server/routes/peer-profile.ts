@@ -1,22 +1,11 @@
 import { IN_PERSON_MODALITIES } from '../../core/typology.js';
-import { PeerProfileInput, type DiscoveryOptions, type EndpointCourseSettings, type MyDiscovery } from '../../protocol/peers.js';
+import { PeerProfileInput, type MyDiscovery } from '../../protocol/peers.js';
 import { settingsFor } from '../course-settings.js';
-import { requireOffered } from '../offer-check.js';
+import { discoveryOptions, requireOffered } from '../course-offer.js';
 import { ApiError } from '../errors.js';
 import type { Handler } from '../request-context.js';
 import { parseOrThrow } from '../validation.js';
 import { courseFromPath, requireCourse } from './course-path.js';
-
-/** What a course lets a profile hold: its offer, and a city only with in-person modalities and when not switched off. */
-export function discoveryOptions(settings: EndpointCourseSettings): DiscoveryOptions {
-  return {
-    objects: settings.objects,
-    modalities: settings.modalities,
-    city: settings.city !== false && settings.modalities.some((m) => IN_PERSON_MODALITIES.includes(m)),
-    // Any course can be matched when staff ask through the API; the schedule is optional.
-    pool: true,
-  };
-}
 
 /** `GET /v1/courses/{course}/me/profile`: the learner's profile (null while not opted in), the options, the last pool outcome. */
 export const getProfile: Handler = async (ctx, deps) => {
@@ -62,7 +51,7 @@ export const putProfile: Handler = async (ctx, deps) => {
     }
     requireOffered(input, settings);
     // Keep the latest display name: it is what other learners see in their list.
-    await tx.upsertLearner(claims.sub, claims.name, now);
+    await tx.upsertLearner(claims.sub, claims.name, now, course);
     return tx.upsertProfile(course, claims.sub, { ...input, optedInAt: now });
   });
   return { status: 200, body: profile };

@@ -1,4 +1,5 @@
 import { integer } from '../../protocol/codes.js';
+import { settingsFor } from '../course-settings.js';
 import { ApiError } from '../errors.js';
 import { buildPeersPage } from '../peer-page.js';
 import type { Handler } from '../request-context.js';
@@ -28,12 +29,13 @@ export const getPeers: Handler = async (ctx, deps) => {
   requireCourse(claims, course, 'course');
   const page = pageFromQuery(ctx.url);
   const body = await deps.store.transaction(async (tx) => {
-    await tx.upsertLearner(claims.sub, claims.name, deps.now().toISOString());
+    await tx.upsertLearner(claims.sub, claims.name, deps.now().toISOString(), course);
     const askerProfile = await tx.getProfile(course, claims.sub);
     if (!askerProfile) {
       throw new ApiError('not_opted_in', 'Opt in to be found before looking for study partners.');
     }
-    return buildPeersPage(tx, { course, asker: claims.sub, askerProfile, page });
+    const settings = await settingsFor(tx, course, deps.config.courses);
+    return buildPeersPage(tx, { course, asker: claims.sub, askerProfile, page, settings });
   });
   return { status: 200, body };
 };

@@ -1,5 +1,5 @@
-import { LearnerId, Uuid } from '../../protocol/codes.js';
-import { SendRequest, type RequestList } from '../../protocol/requests.js';
+import { Uuid } from '../../protocol/codes.js';
+import { PeerId, SendRequest, type RequestList } from '../../protocol/requests.js';
 import { settingsFor } from '../course-settings.js';
 import { answerRequest, requestView, sendRequest, type PeerActionContext, type RequestAction } from '../peer-requests.js';
 import type { AppDeps, Handler, RequestContext } from '../request-context.js';
@@ -16,7 +16,7 @@ async function actionContext(ctx: RequestContext, deps: AppDeps, tx: StoreTx): P
   const course = courseFromPath(ctx);
   requireCourse(claims, course, 'course');
   const now = deps.now();
-  await tx.upsertLearner(claims.sub, claims.name, now.toISOString());
+  await tx.upsertLearner(claims.sub, claims.name, now.toISOString(), course);
   return {
     tx,
     config: deps.config,
@@ -33,9 +33,9 @@ export const getRequests: Handler = async (ctx, deps) => {
     const a = await actionContext(ctx, deps, tx);
     const since = new Date(a.now.getTime() - REQUEST_HISTORY_DAYS * 86_400_000).toISOString();
     const incoming = [];
-    for (const r of await tx.listIncoming(a.course, a.learner.id)) incoming.push(await requestView(tx, r, a.learner.id));
+    for (const r of await tx.listIncoming(a.course, a.learner.id)) incoming.push(await requestView(tx, a.settings, r, a.learner.id));
     const outgoing = [];
-    for (const r of await tx.listOutgoing(a.course, a.learner.id, since)) outgoing.push(await requestView(tx, r, a.learner.id));
+    for (const r of await tx.listOutgoing(a.course, a.learner.id, since)) outgoing.push(await requestView(tx, a.settings, r, a.learner.id));
     return { incoming, outgoing, pendingOut: await tx.countPendingOut(a.course, a.learner.id) };
   });
   return { status: 200, body };
@@ -62,7 +62,7 @@ export function answerRoute(action: RequestAction): Handler {
 
 /** The `{peer}` of a path, validated. */
 export function peerFromPath(ctx: RequestContext): string {
-  return parseOrThrow(LearnerId, ctx.params.peer, 'peer');
+  return parseOrThrow(PeerId, ctx.params.peer, 'peer');
 }
 
 export { actionContext };

@@ -11,7 +11,7 @@ export const getState: Handler = async (ctx, deps) => {
   const now = deps.now();
   const state = await deps.store.transaction(async (tx) => {
     // Keep the latest display name, so fellow members see it.
-    await tx.upsertLearner(claims.sub, claims.name, now.toISOString());
+    await tx.upsertLearner(claims.sub, claims.name, now.toISOString(), course);
     const settings = await settingsFor(tx, course, deps.config.courses);
     return buildLearnerState(tx, { course, learner: { id: claims.sub, name: claims.name }, settings, now });
   });

@@ -181,4 +181,24 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX pool_outcomes_by_learner ON pool_outcomes(course, learner, at);
   `,
+  // 4: who was seen in which course (a forum button may ask only someone the course knows), and
+  // moderation kept apart from profiles, so that opting out and in again does not undo a hidden note.
+  `
+  CREATE TABLE course_learners (
+    course TEXT NOT NULL,
+    learner TEXT NOT NULL,
+    first_seen TEXT NOT NULL,
+    PRIMARY KEY (course, learner)
+  );
+  CREATE TABLE moderation (
+    course TEXT NOT NULL,
+    learner TEXT NOT NULL,
+    note_hidden INTEGER NOT NULL CHECK (note_hidden IN (0, 1)),
+    PRIMARY KEY (course, learner)
+  );
+  INSERT INTO moderation (course, learner, note_hidden) SELECT course, learner, 1 FROM peer_profiles WHERE note_hidden <> 0;
+  ALTER TABLE peer_profiles DROP COLUMN note_hidden;
+  INSERT OR IGNORE INTO course_learners (course, learner, first_seen)
+    SELECT course, learner, opted_in_at FROM peer_profiles;
+  `,
 ];

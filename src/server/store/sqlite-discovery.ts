@@ -28,6 +28,9 @@ type DiscoveryTx = Pick<
   | 'answerRequest'
   | 'pendingRequest'
   | 'countPendingOut'
+  | 'countSentSince'
+  | 'lastDeclined'
+  | 'knownInCourse'
   | 'countPendingIn'
   | 'listIncoming'
   | 'listOutgoing'
@@ -224,7 +227,20 @@ const NAMED_REQUESTS = `
 
 export function createDiscoveryTx(db: Database.Database): DiscoveryTx {
   const q = {
-    setNoteHidden: db.prepare('UPDATE peer_profiles SET note_hidden = ? WHERE course = ? AND learner = ?'),
+    hasProfile: db.prepare('SELECT 1 FROM peer_profiles WHERE course = ? AND learner = ?').pluck(),
+    setNoteHidden: db.prepare(
+      `INSERT INTO moderation (course, learner, note_hidden) VALUES (?, ?, ?)
+       ON CONFLICT (course, learner) DO UPDATE SET note_hidden = excluded.note_hidden`,
+    ),
+    countSentSince: db.prepare('SELECT COUNT(*) FROM peer_requests WHERE course = ? AND sender = ? AND created_at >= ?').pluck(),
+    lastDeclined: db.prepare(
+      `SELECT MAX(answered_at) FROM peer_requests WHERE course = ? AND sender = ? AND recipient = ? AND status = 'declined'`,
+    ).pluck(),
+    knownInCourse: db.prepare(
+      `SELECT EXISTS (SELECT 1 FROM course_learners WHERE course = @course AND learner = @learner)
+           OR EXISTS (SELECT 1 FROM peer_profiles WHERE course = @course AND learner = @learner)
+           OR EXISTS (SELECT 1 FROM forum_interactions WHERE course = @course AND (a = @learner OR b = @learner))`,
+    ).pluck(),
     insertRequest: db.prepare(
       `INSERT INTO peer_requests (id, course, sender, recipient, origin, relationship, objects, modalities,
          group_id, status, hash, created_at, answered_at)
@@ -324,7 +340,19 @@ export function createDiscoveryTx(db: Database.Database): DiscoveryTx {
 
   return {
     async setNoteHidden(course, learner, hidden) {
-      return q.setNoteHidden.run(hidden ? 1 : 0, course, learner).changes > 0;
+      // Only for a learner with a profile; kept apart from it, so opting out and in again keeps it.
+      if (q.hasProfile.get(course, learner) === undefined) return false;
+      q.setNoteHidden.run(course, learner, hidden ? 1 : 0);
+      return true;
+    },
+    async countSentSince(course, sender, since) {
+      return count(q.countSentSince.get(course, sender, since));
+    },
+    async lastDeclined(course, sender, recipient) {
+      return fromRow(NullableText, q.lastDeclined.get(course, sender, recipient), 'request row');
+    },
+    async knownInCourse(course, learner) {
+      return count(q.knownInCourse.get({ course, learner })) === 1;
     },
     async insertRequest(r) {
       q.insertRequest.run(

@@ -168,6 +168,7 @@ function migrate(db: Database.Database): void {
 /** The statements of one open database, prepared once. */
 function createTx(db: Database.Database): StoreTx {
   const q = {
+    noteCourseLearner: db.prepare('INSERT OR IGNORE INTO course_learners (course, learner, first_seen) VALUES (?, ?, ?)'),
     upsertLearner: db.prepare(
       `INSERT INTO learners (id, name, updated_at) VALUES (?, ?, ?)
        ON CONFLICT (id) DO UPDATE SET name = excluded.name, updated_at = excluded.updated_at
@@ -240,14 +241,16 @@ function createTx(db: Database.Database): StoreTx {
     deleteProfile: db.prepare('DELETE FROM peer_profiles WHERE course = ? AND learner = ?'),
     getProfile: db.prepare(
       `SELECT peer_profiles.learner, COALESCE(learners.name, peer_profiles.learner) AS name,
-              peer_profiles.profile, peer_profiles.opted_in_at, peer_profiles.note_hidden
+              peer_profiles.profile, peer_profiles.opted_in_at, COALESCE(moderation.note_hidden, 0) AS note_hidden
        FROM peer_profiles LEFT JOIN learners ON learners.id = peer_profiles.learner
+       LEFT JOIN moderation ON moderation.course = peer_profiles.course AND moderation.learner = peer_profiles.learner
        WHERE peer_profiles.course = ? AND peer_profiles.learner = ?`,
     ),
     listProfiles: db.prepare(
       `SELECT peer_profiles.learner, COALESCE(learners.name, peer_profiles.learner) AS name,
-              peer_profiles.profile, peer_profiles.opted_in_at, peer_profiles.note_hidden
+              peer_profiles.profile, peer_profiles.opted_in_at, COALESCE(moderation.note_hidden, 0) AS note_hidden
        FROM peer_profiles LEFT JOIN learners ON learners.id = peer_profiles.learner
+       LEFT JOIN moderation ON moderation.course = peer_profiles.course AND moderation.learner = peer_profiles.learner
        WHERE peer_profiles.course = ?
        ORDER BY peer_profiles.learner`,
     ),
@@ -271,8 +274,9 @@ function createTx(db: Database.Database): StoreTx {
   // Methods are synchronous underneath; they return promises to fit the
   // adapter-neutral interface (PostgreSQL's driver is asynchronous).
   return {
-    async upsertLearner(id, name, now) {
+    async upsertLearner(id, name, now, course) {
       q.upsertLearner.run(id, name, now);
+      if (course !== undefined) q.noteCourseLearner.run(course, id, now);
     },
     async learnerName(id) {
       const name: unknown = q.learnerName.get(id);

@@ -186,7 +186,10 @@ export interface PoolOutcomeRecord {
 }
 
 export interface StoreTx {
-  upsertLearner(id: string, name: string, now: string): Promise<void>;
+  /** Records the learner's latest display name, and (with `course`) that the course has seen them. */
+  upsertLearner(id: string, name: string, now: string, course?: string): Promise<void>;
+  /** Whether the course knows the learner: seen with a token for it, opted in, or named by the platform's forum interactions. */
+  knownInCourse(course: string, learner: string): Promise<boolean>;
   /** The learner's latest display name, or null if never seen. */
   learnerName(id: string): Promise<string | null>;
 
@@ -246,6 +249,10 @@ export interface StoreTx {
   /** The pending request from `sender` to `recipient` in a course, if any. */
   pendingRequest(course: string, sender: string, recipient: string): Promise<PeerRequestRecord | null>;
   countPendingOut(course: string, sender: string): Promise<number>;
+  /** Requests `sender` made in a course since `since`, whatever became of them. */
+  countSentSince(course: string, sender: string, since: string): Promise<number>;
+  /** When `recipient` last declined a request from `sender` in a course, or null. */
+  lastDeclined(course: string, sender: string, recipient: string): Promise<string | null>;
   countPendingIn(course: string, recipient: string): Promise<number>;
   /** Pending requests to `recipient`, oldest first. */
   listIncoming(course: string, recipient: string): Promise<NamedRequestRecord[]>;
