@@ -28,7 +28,8 @@ import { parseWith } from './validation.js';
  * - `TANDEM_WEBHOOK_SECRET` — HMAC-SHA256 key signing each notification (at least 32
  *   characters); required with `TANDEM_WEBHOOK_URL`.
  * - `TANDEM_WEBHOOK_MAX_ATTEMPTS` — deliveries tried this many times with exponential
- *   backoff (default 10, about 8.5 minutes in all), then marked failed.
+ *   backoff, each wait at most an hour (default 16: a receiver down for up to about
+ *   four hours still gets everything), then marked failed.
  * - `TANDEM_WEBHOOK_RETRY_BASE_MS` — the first retry's delay ceiling (default 1000).
  * - `TANDEM_POOL_CHECK_MS` — how often the pool schedule is checked (default 60000).
  * - `TANDEM_MAX_BODY_BYTES` — largest request body (default 65536).
@@ -83,7 +84,7 @@ const Env = z.object({
   TANDEM_INVITE_DETAILS_PER_MINUTE: z._default(PositiveInt, 30),
   TANDEM_WEBHOOK_URL: z.optional(z.string().check(z.regex(/^https?:\/\/\S+$/, 'must be an http(s) URL'))),
   TANDEM_WEBHOOK_SECRET: z.optional(z.string().check(z.minLength(32, 'must be at least 32 characters'))),
-  TANDEM_WEBHOOK_MAX_ATTEMPTS: z._default(PositiveInt, 10),
+  TANDEM_WEBHOOK_MAX_ATTEMPTS: z._default(PositiveInt, 16),
   TANDEM_WEBHOOK_RETRY_BASE_MS: z._default(PositiveInt, 1000),
   TANDEM_POOL_CHECK_MS: z._default(PositiveInt, 60_000),
   TANDEM_TEST_HOLD_AFTER_COMMIT_MS: z._default(z.coerce.number().check(z.int(), z.gte(0)), 0),

@@ -1,4 +1,4 @@
-import { backoffDelay, DEFAULT_BACKOFF, parseRetryAfter } from '../../core/backoff.js';
+import { backoffDelay, parseRetryAfter } from '../../core/backoff.js';
 import type { ServerConfig, WebhookConfig } from '../config.js';
 import type { Store, WebhookDelivery } from '../store/store.js';
 import { signWebhook, WEBHOOK_USER_AGENT } from './webhook-signature.js';
@@ -57,6 +57,9 @@ export interface WebhookDispatcherOptions {
 export const DEFAULT_WEBHOOK_POLL_MS = 1_000;
 export const DEFAULT_WEBHOOK_TIMEOUT_MS = 10_000;
 export const DEFAULT_MAX_RETRY_AFTER_MS = 60 * 60_000;
+
+/** The longest wait between two attempts: a receiver down for hours is retried hourly, not given up on after minutes. */
+const MAX_RETRY_WAIT_MS = 60 * 60_000;
 
 /** A lease outlives the send it covers by this much. */
 const LEASE_MARGIN_MS = 5_000;
@@ -179,7 +182,7 @@ export function startWebhookDispatcher(options: WebhookDispatcherOptions): Webho
   function retryDelay(webhook: WebhookConfig, attempts: number, retryAfterMs: number | undefined): number {
     const floor = Math.max(1, Math.ceil(webhook.retryBaseMs / 10));
     if (retryAfterMs !== undefined) return Math.min(maxRetryAfterMs, Math.max(floor, retryAfterMs));
-    const policy = { baseMs: webhook.retryBaseMs, maxMs: Math.max(DEFAULT_BACKOFF.maxMs, webhook.retryBaseMs) };
+    const policy = { baseMs: webhook.retryBaseMs, maxMs: Math.max(MAX_RETRY_WAIT_MS, webhook.retryBaseMs) };
     // The first retry (attempts = 1) waits at most retryBaseMs, the next twice that, and so on.
     return Math.max(floor, backoffDelay(attempts - 1, random(), policy));
   }
