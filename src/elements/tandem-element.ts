@@ -219,7 +219,9 @@ export abstract class TandemElement extends LitElement {
   /**
    * For signed-out visitors the prompt, as the enroll link when the course has
    * one (a link that says where it leads) or as text; a loading line until the
-   * state is known; else undefined.
+   * state is known; else undefined. The prompt may be a text worded already
+   * (with its parameters filled): `t` gives a text that is no message id back
+   * as it is.
    */
   protected gate({ status, state }: SessionSnapshot, prompt: MessageId): TemplateResult | undefined {
     const { t } = this;

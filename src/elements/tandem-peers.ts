@@ -7,18 +7,24 @@ import type { SendReport } from '../protocol/requests.js';
 import { block, loadPeers, optOut, saveProfile, sendReport, type MyDiscovery, type PeerItem } from '../transport/discovery.js';
 import type { SessionSnapshot } from '../transport/session-types.js';
 import { define } from './define.js';
-import { PeerElement } from './peer-element.js';
+import { PeerElement, inPerson } from './peer-element.js';
 
 const MAX_NOTE = 280;
 
-const inPerson = (modalities: readonly string[]): boolean => modalities.some((m) => m.startsWith('in-person'));
 /** `a` narrowed to what `b` also has, or all of `a` when they share nothing. */
-const shared = <T>(a: readonly T[], b: readonly T[]): T[] => {
+const shared = <T>(a: T[], b: readonly T[]): T[] => {
   const both = a.filter((x) => b.includes(x));
-  return both.length ? both : [...a];
+  return both.length ? both : a;
 };
-const pad = (n: number): string => String(n).padStart(2, '0');
-const utc = (minutes: number): string => `UTC${minutes < 0 ? '−' : '+'}${pad(Math.abs(minutes) / 60 | 0)}:${pad(Math.abs(minutes) % 60)}`;
+/**
+ * Each peer's key in the ids of their item (`p3`, `a3`, `r3`) and of their cancel confirmation (`c3`): the order
+ * in which the page first listed them. Not their place in the list, which changes (a block removes one, an earlier
+ * partner on a later page moves up), nor their id, which may hold any character.
+ */
+const keys = new Map<string, number>();
+const key = ({ id }: PeerItem): number => keys.get(id) ?? keys.set(id, keys.size).size - 1;
+/** An offset from UTC in minutes, as "UTC+05:30" (less than a day: the time of day that many minutes after midnight). */
+const utc = (minutes: number): string => `UTC${minutes < 0 ? '−' : '+'}${new Date(Math.abs(minutes) * 6e4).toISOString().slice(11, 16)}`;
 
 /**
  * Lets a learner opt in to be found by other learners of the course, with a
@@ -56,7 +62,6 @@ const utc = (minutes: number): string => `UTC${minutes < 0 ? '−' : '+'}${pad(M
 export class TandemPeers extends PeerElement {
   static override properties: PropertyDeclarations = {
     editing: { state: true },
-    inPerson: { state: true },
     noteLength: { state: true },
     items: { state: true },
     more: { state: true },
@@ -65,17 +70,17 @@ export class TandemPeers extends PeerElement {
 
   /** The profile form is open. */
   private editing?: boolean;
-  /** The form has an in-person modality chosen (city and safety notice shown). */
-  private inPerson?: boolean;
   private noteLength?: number;
   /** The ranked peers loaded so far; undefined while the first page loads, null when loading failed. */
   private items?: PeerItem[] | null;
-  private more?: boolean;
+  /** The next page to load, if the endpoint has more. */
+  private more?: number | false;
   /** The peer whose report form is open, with the report's id (kept for a resend). */
   private reporting?: { peer: PeerItem; id: string } | null;
-  #page = 0;
+  /** A further page is on its way: "Show more" loads it once, however often it is pressed meanwhile. */
+  #loading?: boolean;
 
-  protected override load(learner: string | false): void {
+  protected override load(learner?: string): void {
     this.items = this.reporting = undefined;
     this.editing = false;
     if (learner) void this.#discover();
@@ -91,7 +96,9 @@ export class TandemPeers extends PeerElement {
 
   async #load(page: number): Promise<void> {
     const turn = this.turn;
+    this.#loading = true;
     const reply = await loadPeers(this.bound!, page);
+    this.#loading = false;
     if (turn != this.turn) return;
     if (!reply.ok) {
       this.error = this.failure(reply.code);
@@ -101,19 +108,21 @@ export class TandemPeers extends PeerElement {
       return;
     }
     const before = page ? this.items! : [];
-    const items = [...before, ...reply.value.items];
+    // Someone listed again (the ranking moved between pages) stays where they were.
+    const fresh = reply.value.items.filter((p) => !before.some((q) => q.id == p.id));
+    const items = [...before, ...fresh];
     // Partners from an earlier course first, as the endpoint ranks them: one found on a later page joins them.
     this.items = [...items.filter((p) => p.earlierPartner), ...items.filter((p) => !p.earlierPartner)];
-    this.more = reply.value.hasMore;
-    this.#page = page;
-    if (page) void this.focusAfterRender(`#p${before.length}`);
+    this.more = reply.value.hasMore && page + 1;
+    // From "Show more", to the first learner it added (or to the list, if it added none).
+    if (page) void this.focusAfterRender(fresh[0] ? `#p${key(fresh[0])}` : '#list');
   }
 
   #edit(): void {
     const profile = this.mine!.profile;
     this.editing = true;
     this.invalid = [];
-    this.inPerson = inPerson(profile?.modalities ?? []);
+    this.chosen = profile?.modalities;
     this.noteLength = profile?.note?.length ?? 0;
     this.status = this.error = '';
     void this.focusAfterRender('input');
@@ -121,24 +130,22 @@ export class TandemPeers extends PeerElement {
 
   async #save(event: SubmitEvent): Promise<void> {
     event.preventDefault();
-    const options = this.mine!.options;
     const data = new FormData(event.target as HTMLFormElement);
     const all = (name: string): string[] => data.getAll(name) as string[];
     const text = (name: string): string => String(data.get(name) ?? '').trim();
     const note = text('note');
+    // A city only goes with an in-person modality ticked, where the course takes cities (its field is there only then).
+    const city = inPerson(all('modalities')) && text('city');
     const profile = {
       objects: all('objects'),
       modalities: all('modalities'),
       languages: all('languages'),
-      utcOffsetMinutes: +text('zone'),
+      utcOffsetMinutes: +data.get('zone')!,
       slots: all('slots').map(Number),
-      note,
-      // A city only goes with an in-person modality: hidden with it, and never sent without it.
-      city: options.city && inPerson(all('modalities')) ? text('city') : '',
-      ...(options.pool && { autoMatch: data.has('auto') }),
+      ...(note && { note }),
+      ...(city && { city }),
+      ...(this.mine!.options.pool && { autoMatch: data.has('auto') }),
     } as PeerProfileInput;
-    if (!note) delete profile.note;
-    if (!profile.city) delete profile.city;
     this.invalid = [
       // Languages: 1 to 5; the others: at least one.
       ...(['objects', 'modalities', 'languages', 'slots'] as const).filter((field) => !profile[field].length || (field == 'languages' && profile[field].length > 5)),
@@ -160,7 +167,7 @@ export class TandemPeers extends PeerElement {
    * ticked) when a reason is chosen, else a block alone. A blocked peer leaves
    * the list, and focus goes to the list's heading.
    */
-  async #report(event: SubmitEvent, index: number): Promise<void> {
+  async #report(event: SubmitEvent, key: number): Promise<void> {
     event.preventDefault();
     const { peer, id } = this.reporting!;
     const data = new FormData(event.target as HTMLFormElement);
@@ -175,7 +182,7 @@ export class TandemPeers extends PeerElement {
     if (!reply.ok) return;
     this.reporting = null;
     if (blocked) this.items = this.items!.filter((p) => p != peer);
-    void this.focusAfterRender(blocked ? '#list' : `#r${index}`);
+    void this.focusAfterRender(blocked ? '#list' : `#r${key}`);
     this.status = this.t(reason ? 'report.sent' : 'peers.blocked', { name: peer.name });
   }
 
@@ -184,13 +191,15 @@ export class TandemPeers extends PeerElement {
     const mine = this.mine;
     const pool = mine?.pool;
     const items = this.items;
-    const retry = html`<button part=button class=alt @click=${this.#discover}>${t('peers.retry')}</button>`;
+    // What failed to load (null) offers to try again; what is on its way (undefined) keeps its place.
+    const wait = (what: unknown): TemplateResult =>
+      what === null
+        ? html`<button part=button class=alt @click=${this.#discover}>${t('peers.retry')}</button>`
+        : html`<p class="placeholder muted">${t('common.loading')}</p>`;
     return html`<h2>${t('peers.title')}</h2>${
       this.gate(snapshot, 'peers.signed-out' as MessageId) ??
       (!mine
-        ? mine === null
-          ? retry
-          : html`<p class="placeholder muted">${t('common.loading')}</p>`
+        ? wait(mine)
         : this.editing
           ? this.#form(mine)
           : !mine.profile
@@ -209,49 +218,47 @@ export class TandemPeers extends PeerElement {
                   }
                 },
               )}</div><h3 id=list tabindex=-1>${t('peers.list')}</h3>${
-                items === null
-                  ? retry
-                  : !items
-                    ? html`<p class="placeholder muted">${t('common.loading')}</p>`
-                    : items.length
-                      ? html`<ul>${items.map((peer, i) => this.#peer(peer, i))}</ul>${
-                          this.more
-                            ? html`<button part=button class=alt ?disabled=${this.busy} @click=${() => this.#load(this.#page + 1)}>${t('peers.more')}</button>`
-                            : ''
-                        }`
-                      : html`<p>${t('peers.empty')}</p>`
+                !items
+                  ? wait(items)
+                  : items.length
+                    ? html`<ul>${items.map((peer) => this.#peer(peer, key(peer)))}</ul>${
+                        this.more
+                          ? html`<button part=button class=alt ?disabled=${this.busy} @click=${() => this.#loading || this.#load(this.more as number)}>${t('peers.more')}</button>`
+                          : ''
+                      }`
+                    : html`<p>${t('peers.empty')}</p>`
               }`)
     }`;
   }
 
-  #peer(peer: PeerItem, i: number): TemplateResult {
+  #peer(peer: PeerItem, key: number): TemplateResult {
     const { t } = this;
     const request = this.sentTo(peer.id);
     const reporting = this.reporting?.peer == peer;
     const profile = this.mine!.profile!;
-    return html`<li part=peer aria-labelledby="p${i}"><h4 id="p${i}" tabindex=-1>${peer.name}</h4>${
+    return html`<li part=peer aria-labelledby="p${key}"><h4 id="p${key}" tabindex=-1>${peer.name}</h4>${
       peer.note ? html`<p part=note>${peer.note}</p>` : ''
     }${this.whatHow(peer)}${this.reasons(peer.reasons)}<div class=row>${
       request
-        ? html`<p><strong>${t('peers.sent')}</strong></p>${this.confirmable(`c${i}`, 'peers.cancel' as MessageId, 'peers.confirm-cancel' as MessageId, async () => {
+        ? html`<p><strong>${t('peers.sent')}</strong></p>${this.confirmable(`c${key}`, 'peers.cancel' as MessageId, 'peers.confirm-cancel' as MessageId, async () => {
             if (await this.answer(request, 'cancel')) {
               this.status = t('peers.cancelled');
-              void this.focusAfterRender(`#a${i}`);
+              void this.focusAfterRender(`#a${key}`);
             }
           })}`
-        : html`<button part=button id="a${i}" ?disabled=${this.busy} @click=${async () => {
-            // Said in the status line too: the list is long, the learner may not see the item change.
+        : html`<button part=button id="a${key}" ?disabled=${this.busy} @click=${async () => {
+            // The button gives way to "Request sent" and "Cancel request", where focus goes (not to the page).
             if (await this.ask(peer.id, peer.earlierPartner ? 'earlier' : 'peers', shared(profile.objects, peer.objects), shared(profile.modalities, peer.modalities))) {
-              this.status = t('peers.sent');
+              void this.focusAfterRender(`#p${key}~.row button`);
             }
           }}>${t(peer.earlierPartner ? 'peers.again' : 'peers.ask')}</button>`
-    }<button part=button class=alt id="r${i}" aria-expanded=${reporting} @click=${() => {
+    }<button part=button class=alt id="r${key}" aria-expanded=${reporting} @click=${() => {
       this.reporting = reporting ? null : { peer, id: crypto.randomUUID() };
       this.invalid = [];
       if (!reporting) void this.focusAfterRender('form input');
     }}>${t('peers.report')}</button></div>${
       reporting
-        ? html`<form part=form novalidate aria-label=${t('peers.report')} @submit=${(event: SubmitEvent) => this.#report(event, i)}>${this.boxes(
+        ? html`<form part=form novalidate aria-label=${t('peers.report')} @submit=${(event: SubmitEvent) => this.#report(event, key)}>${this.boxes(
             'reason',
             'report.reason',
             REPORT_REASONS,
@@ -264,7 +271,7 @@ export class TandemPeers extends PeerElement {
             { name: peer.name },
           )}</label><div class=row><button part=button ?disabled=${this.busy}>${t('peers.report')}</button><button part=button type=button class=alt @click=${() => {
             this.reporting = null;
-            void this.focusAfterRender(`#r${i}`);
+            void this.focusAfterRender(`#r${key}`);
           }}>${t('profile.cancel')}</button></div></form>`
         : ''
     }</li>`;
@@ -278,21 +285,17 @@ export class TandemPeers extends PeerElement {
     const detected = -new Date().getTimezoneOffset();
     const zone = profile?.utcOffsetMinutes ?? detected;
     const count = this.noteLength!;
-    return html`<form part=form novalidate @submit=${this.#save} @change=${(event: Event) => {
-      this.inPerson = inPerson(new FormData(event.currentTarget as HTMLFormElement).getAll('modalities') as string[]);
-    }}>${this.boxes('objects', 'invite.what', options.objects, this.label('object'), profile?.objects)}${this.boxes(
+    // The modalities ticked: an in-person one brings the safety notice and the city.
+    const how = this.chosen ?? [];
+    return html`<form part=form novalidate @submit=${this.#save} @change=${this.pick}>${this.boxes('objects', 'invite.what', options.objects, this.label('object'), profile?.objects)}${this.boxes(
       'modalities',
       'invite.how',
       options.modalities,
       this.label('modality'),
       profile?.modalities,
-    )}${
-      this.inPerson
-        ? html`<p part=safety role=note><strong>${t('profile.safety')}</strong></p>${
-            options.city
-              ? html`<label for=city>${t('profile.city')}</label><input id=city name=city maxlength=80 autocomplete=address-level2 .value=${profile?.city ?? ''} />`
-              : ''
-          }`
+    )}${this.safety(how)}${
+      options.city && inPerson(how)
+        ? html`<label for=city>${t('profile.city')}</label><input id=city name=city maxlength=80 autocomplete=address-level2 .value=${profile?.city ?? ''} />`
         : ''
     }${this.boxes(
       'languages',
@@ -314,7 +317,7 @@ export class TandemPeers extends PeerElement {
       (part) => html`<th scope=col>${t(`part.${part}`)}</th>`,
     )}</tr>${Array.from({ length: 7 }, (_, d) => {
       // 1 January 2024 was a Monday: the week's days in the page's language, Monday first as the slots count them.
-      const day = new Intl.DateTimeFormat(this.locale, { weekday: 'long', timeZone: 'UTC' }).format(Date.UTC(2024, 0, 1 + d));
+      const day = new Date(2024, 0, 1 + d).toLocaleString(this.locale, { weekday: 'long' });
       return html`<tr><th scope=row>${day}</th>${PARTS_OF_DAY.map(
         (part, p) =>
           html`<td><label><input type=checkbox name=slots value=${d * 4 + p} aria-label="${day}, ${t(`part.${part}`)}" ?checked=${profile?.slots.includes(

@@ -5,7 +5,7 @@ export const texts: Catalogue = [
   'First say you are looking for a study partner.', // error.not_opted_in
   'This learner is not available.', // error.peer_unavailable
   'You cannot ask yourself.', // error.own_request
-  'You already asked this learner.', // error.duplicate_request
+  'A request between you two already waits for an answer.', // error.duplicate_request
   '20 of your requests already wait for an answer.', // error.request_limit
   'This request no longer exists.', // error.request_not_found
   'This request is already closed.', // error.request_closed

@@ -5,7 +5,7 @@ export const texts: Catalogue = [
   'Dites d’abord que vous cherchez un binôme.', // error.not_opted_in
   'Cette personne n’est pas disponible.', // error.peer_unavailable
   'Impossible de vous inviter vous-même.', // error.own_request
-  'Vous avez déjà fait cette demande.', // error.duplicate_request
+  'Une demande entre vous deux attend déjà une réponse.', // error.duplicate_request
   '20 de vos demandes attendent déjà une réponse.', // error.request_limit
   'Cette demande n’existe plus.', // error.request_not_found
   'Cette demande est déjà close.', // error.request_closed

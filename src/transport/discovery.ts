@@ -56,7 +56,8 @@ const profile = (value: Json): boolean =>
 /** Request ids go into paths (`requests/{id}/accept`): nothing but a UUID. */
 const request = (value: Json): boolean =>
   /^[\da-f]{8}(-[\da-f]{4}){3}-[\da-f]{12}$/i.test(value?.id) && text(value.peer?.id) && text(value.peer.name) && codes(value) && reasons(value.reasons);
-const reply = <T>(check: (value: Json) => unknown) => custom<T>((value) => !!check(value));
+/** A schema for replies `check` accepts (zod takes any truthy answer as a pass). */
+const reply = <T>(check: (value: Json) => unknown) => custom<T>(check);
 
 const Discovery = reply<MyDiscovery>((v) => (v?.profile === null || profile(v.profile)) && codes(v.options) && (v.pool === null || reasons(v.pool?.reasons)));
 const Profile = reply<PeerProfile>(profile);
@@ -91,18 +92,24 @@ export const sendReport = (session: TandemSessionApi, report: SendReport): Promi
 /**
  * The learner's requests, fetched once for all the elements of the page that
  * show them (a forum thread may hold fifty `<tandem-ask>` buttons), and again
- * once one was sent or answered.
+ * once one was sent or answered. Kept with whose they are and how many
+ * requests to answer the learner's state counted: another learner signed in on
+ * the page, or a request that arrived (seen at the session's next state
+ * refresh), fetches the list afresh.
  */
-const lists = new WeakMap<TandemSessionApi, Promise<Reply<RequestList>>>();
+const lists = new WeakMap<TandemSessionApi, [key: string, list: Promise<Reply<RequestList>>]>();
 
 export function loadRequests(session: TandemSessionApi): Promise<Reply<RequestList>> {
-  let list = lists.get(session);
-  if (!list) {
-    lists.set(session, (list = session.request('requests', Requests)));
+  const state = session.snapshot().state;
+  // The count is a number (or absent): the learner's id, whatever it holds, cannot run into it.
+  const key = [state?.learner.id, state?.incomingRequests] + '';
+  let [known, list] = lists.get(session) ?? [];
+  if (known != key) {
+    lists.set(session, [key, (list = session.request('requests', Requests))]);
     // A failure is not kept: the next element asks again.
     void list.then((reply) => reply.ok || lists.delete(session));
   }
-  return list;
+  return list!;
 }
 
 /** Forgets the list before a request is sent or answered (the next element asks afresh); passes `body` on. */

@@ -17,6 +17,7 @@ describe('part 2’s messages', () => {
   // their comments, so the comments naming each line's id cannot be read here).
   const anchors: Record<string, [string, string]> = {
     'error.not_opted_in': ['First say you are looking for a study partner.', 'Dites d’abord que vous cherchez un binôme.'],
+    'error.duplicate_request': ['A request between you two already waits for an answer.', 'Une demande entre vous deux attend déjà une réponse.'],
     'reason.availability': ['{hours} h of shared availability ({part})', '{hours} h de disponibilité commune ({part})'],
     'part.evening': ['Evening', 'Soir'],
     'profile.count': ['{count}/280 characters', '{count}/280 caractères'],

@@ -8,7 +8,7 @@ import { expect, oneEvent } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import type { TandemAsk } from '../../../src/elements/tandem-ask.js';
 import '../../../src/elements/tandem-ask.js';
-import { CONFIG, FakeSession, buttonByText, ids, mount, shadow, text, unmountAll } from './fixtures.js';
+import { CONFIG, FakeSession, buttonByText, ids, learnerState, mount, shadow, text, unmountAll } from './fixtures.js';
 import { answer, discovery, fail, flush, offline, ok, peerIds, peerSession, profile, request, requestList } from './peer-fixtures.js';
 
 const BOB = { ...CONFIG, peer: ids.bob, 'peer-name': 'Bob' };
@@ -67,10 +67,24 @@ describe('<tandem-ask>', () => {
     await flush(el);
     const [body] = session.bodies('POST requests') as Record<string, unknown>[];
     expect(body).to.deep.include({ peer: ids.bob, from: 'ask', objects: ['discuss'], modalities: ['synchronous', 'email'] });
-    expect(shadow(el, 'p').textContent).to.equal('Request sent');
-    // Said once: the state beside the button, where focus goes.
-    expect(shadow(el, '[role="status"]').textContent).to.equal('');
+    // Said in the polite status line (screen readers hear it), and shown once, beside Cancel, where focus goes.
+    expect(shadow(el, '[role="status"]').textContent).to.equal('Request sent');
+    expect(text(el).split('Request sent')).to.have.length(2);
     expect(el.shadowRoot!.activeElement?.textContent).to.equal('Cancel request');
+    await expect(el).to.be.accessible();
+  });
+
+  it('another learner signs in on the page: what was said to the last one ("Request sent") is gone', async () => {
+    const session = peerSession({ 'POST requests': ok(answer(sentToBob)) });
+    const el = await render(session);
+    await open(el);
+    buttonByText(el, 'Ask to study together').click();
+    await flush(el);
+    expect(shadow(el, '[role="status"]').textContent).to.equal('Request sent');
+    session.update({ state: learnerState({ learner: { id: ids.chloe, name: 'Chloé' } }) });
+    await flush(el);
+    expect(shadow(el, '[role="status"]').textContent).to.equal('');
+    buttonByText(el, 'Study with Bob');
   });
 
   it('the confirmation without a profile: the course’s first object and modality', async () => {
@@ -85,6 +99,26 @@ describe('<tandem-ask>', () => {
     await open(el);
     expect(checked(el, 'objects')).to.deep.equal(['mutual-help']);
     expect(shadow(el, '[role="alert"]').textContent).to.equal('Something went wrong; try again later.');
+  });
+
+  it('an in-person modality chosen: the safety notice shows in the confirmation, and goes with it', async () => {
+    const el = await render(peerSession());
+    await open(el);
+    expect(el.shadowRoot!.querySelector('[part="safety"]')).to.equal(null);
+    shadow<HTMLInputElement>(el, 'input[name="modalities"][value="in-person-pair"]').click();
+    await flush(el);
+    expect(shadow(el, '[part="safety"]').textContent).to.contain('meet in a public place first');
+    await expect(el).to.be.accessible();
+    shadow<HTMLInputElement>(el, 'input[name="modalities"][value="in-person-pair"]').click();
+    await flush(el);
+    expect(el.shadowRoot!.querySelector('[part="safety"]')).to.equal(null);
+  });
+
+  it('an in-person modality from the learner’s profile: the safety notice shows at once', async () => {
+    const el = await render(peerSession({ 'GET me/profile': ok(discovery(profile({ modalities: ['in-person-pair'] }))) }));
+    await open(el);
+    expect(checked(el, 'modalities')).to.deep.equal(['in-person-pair']);
+    expect(shadow(el, '[part="safety"]').textContent).to.contain('meet in a public place first');
   });
 
   it('nothing chosen: says what is missing, sends nothing', async () => {
@@ -156,7 +190,7 @@ describe('<tandem-ask>', () => {
   });
 
   const errors: [string, string][] = [
-    ['duplicate_request', 'You already asked this learner.'],
+    ['duplicate_request', 'A request between you two already waits for an answer.'],
     ['peer_unavailable', 'This learner is not available.'],
     ['own_request', 'You cannot ask yourself.'],
     ['request_limit', '20 of your requests already wait for an answer.'],

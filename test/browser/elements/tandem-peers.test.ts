@@ -156,6 +156,28 @@ describe('<tandem-peers>', () => {
       expect(session.requested().filter((r) => r.startsWith('GET peers'))).to.deep.equal(['GET peers?page=0', 'GET peers?page=1']);
     });
 
+    it('show more, activated twice before the page came: loaded once, focus on the button meanwhile, then on the first new learner', async () => {
+      const session = optedIn();
+      const el = await render(session);
+      const more = buttonByText(el, 'Show more');
+      more.focus();
+      more.click();
+      more.click();
+      expect(el.shadowRoot!.activeElement).to.equal(more);
+      await flush(el);
+      expect(all(el, '[part="peer"] h4').map((h) => h.textContent)).to.deep.equal(['David', 'Chloé', 'Emma']);
+      expect(session.requested().filter((r) => r == 'GET peers?page=1')).to.have.length(1);
+      expect(el.shadowRoot!.activeElement?.textContent).to.equal('Emma');
+    });
+
+    it('show more: a learner the next page lists again (the ranking moved meanwhile) is shown once', async () => {
+      const el = await render(optedIn({ 'GET peers?page=1': ok(peersPage([peer('Chloé'), peer('Emma')], 1, false)) }));
+      await click(el, 'Show more');
+      expect(all(el, '[part="peer"] h4').map((h) => h.textContent)).to.deep.equal(['David', 'Chloé', 'Emma']);
+      expect(new Set(all(el, '[id]').map((e) => e.id)).size).to.equal(all(el, '[id]').length);
+      expect(el.shadowRoot!.activeElement?.textContent).to.equal('Emma');
+    });
+
     it('empty list: says so', async () => {
       const el = await render(optedIn({ 'GET peers?page=0': ok(peersPage([])) }));
       expect(text(el)).to.contain('Nobody fits yet');
@@ -284,6 +306,8 @@ describe('<tandem-peers>', () => {
       expect(body!.id).to.match(/^[\da-f-]{36}$/);
       expect(all(el, '[part="peer"]')[1]!.textContent).to.contain('Request sent');
       expect(shadow(el, '[role="status"]').textContent).to.equal('Request sent');
+      // Focus goes where the button was: to "Cancel request", not to the page.
+      expect(el.shadowRoot!.activeElement?.textContent).to.equal('Cancel request');
       await expect(el).to.be.accessible();
       await click(el, 'Cancel request');
       expect(text(el)).to.contain('Cancel this request?');
@@ -291,6 +315,34 @@ describe('<tandem-peers>', () => {
       expect(session.requested()).to.include(`POST requests/${peerIds.newRequest}/cancel`);
       expect(shadow(el, '[role="status"]').textContent).to.equal('Request cancelled.');
       expect(el.shadowRoot!.activeElement?.textContent).to.equal('Ask to study together');
+    });
+
+    it('an open "Cancel this request?" stays with its learner when the list changes (a block removes one above)', async () => {
+      const toChloe = request({ id: peerIds.request, peer: { id: 'learner-chloé', name: 'Chloé' } });
+      const toEmma = request({ id: peerIds.newRequest, peer: { id: 'learner-emma', name: 'Emma' } });
+      const session = optedIn({
+        'GET peers?page=0': ok(peersPage([peer('David', { earlierPartner: true }), peer('Chloé'), peer('Emma')])),
+        'GET requests': ok(requestList([], [toChloe, toEmma])),
+        'PUT blocks/learner-david': ok(undefined),
+        [`POST requests/${peerIds.request}/cancel`]: ok(answer({ ...toChloe, status: 'cancelled' })),
+      });
+      const el = await render(session);
+      const item = (name: string) => all(el, '[part="peer"]').find((li) => li.querySelector('h4')!.textContent == name)!;
+      const button = (name: string, label: string) => [...item(name).querySelectorAll('button')].find((b) => b.textContent == label)!;
+      button('Chloé', 'Cancel request').click();
+      await flush(el);
+      expect(item('Chloé').textContent).to.contain('Cancel this request?');
+      button('David', 'Block or report').click();
+      await flush(el);
+      shadow<HTMLInputElement>(el, 'input[name="block"]').click();
+      el.shadowRoot!.querySelector<HTMLButtonElement>('form button:not([type])')!.click();
+      await flush(el);
+      expect(all(el, '[part="peer"] h4').map((h) => h.textContent)).to.deep.equal(['Chloé', 'Emma']);
+      expect(item('Emma').textContent).to.not.contain('Cancel this request?');
+      expect(item('Chloé').textContent).to.contain('Cancel this request?');
+      button('Chloé', 'Yes').click();
+      await flush(el);
+      expect(session.requested().filter((r) => r.endsWith('/cancel'))).to.deep.equal([`POST requests/${peerIds.request}/cancel`]);
     });
 
     it('"Team up again" asks an earlier partner with from: earlier', async () => {
@@ -335,7 +387,8 @@ describe('<tandem-peers>', () => {
     it('report: a reason is required (or a block); the report goes with details and the block asked for', async () => {
       const session = optedIn({ 'POST reports': ok({ id: peerIds.event }) });
       const el = await render(session);
-      all<HTMLButtonElement>(el, 'button').find((b) => b.id == 'r0')!.click();
+      const david = all(el, '[part="peer"]')[0]!;
+      [...david.querySelectorAll('button')].find((b) => b.textContent == 'Block or report')!.click();
       await flush(el);
       const send = () => el.shadowRoot!.querySelector<HTMLButtonElement>('form button:not([type])')!.click();
       send();
@@ -350,7 +403,9 @@ describe('<tandem-peers>', () => {
       expect(body).to.deep.include({ peer: 'learner-david', reason: 'harassment', details: 'Rude messages' });
       expect(body).to.not.have.property('block');
       expect(shadow(el, '[role="status"]').textContent).to.equal('Report sent to the course staff. Thank you.');
-      expect(el.shadowRoot!.activeElement?.id).to.equal('r0');
+      const focused = el.shadowRoot!.activeElement!;
+      expect(focused.textContent).to.equal('Block or report');
+      expect(focused.closest('li')!.querySelector('h4')!.textContent).to.equal('David');
     });
 
     it('stop looking: asks first, then opts out at once and shows the intro', async () => {
@@ -397,7 +452,7 @@ describe('<tandem-peers>', () => {
       ['not_opted_in', 'First say you are looking for a study partner.'],
       ['peer_unavailable', 'This learner is not available.'],
       ['own_request', 'You cannot ask yourself.'],
-      ['duplicate_request', 'You already asked this learner.'],
+      ['duplicate_request', 'A request between you two already waits for an answer.'],
       ['request_limit', '20 of your requests already wait for an answer.'],
       ['request_not_found', 'This request no longer exists.'],
       ['request_closed', 'This request is already closed.'],

@@ -94,6 +94,40 @@ describe('<tandem-groups> requests', () => {
     expect(words(el)).to.contain('Bob asks');
   });
 
+  it('a request arriving while the page is open shows at the next state refresh (its count changed), without reload', async () => {
+    const session = peerSession({ 'GET requests': [ok(requestList([fromBob])), ok(requestList([fromBob, fromChloe]))] }, learnerState({ incomingRequests: 1 }));
+    const { el } = await render(session);
+    expect(inside(el).querySelectorAll('[part="request"]')).to.have.length(1);
+    session.update({ state: learnerState({ incomingRequests: 1 }) });
+    await flush(el);
+    expect(session.requested().filter((r) => r == 'GET requests')).to.have.length(1);
+    session.update({ state: learnerState({ incomingRequests: 2 }) });
+    await flush(el);
+    expect(session.requested().filter((r) => r == 'GET requests')).to.have.length(2);
+    expect(words(el)).to.contain('Bob asks').and.contain('Chloé asks');
+  });
+
+  it('another learner signs in on the same page: their requests show, never the last learner’s', async () => {
+    const toDan = request({ id: peerIds.incoming2, peer: { id: ids.chloe, name: 'Chloé' } });
+    const session = peerSession({ 'GET requests': [ok(requestList([fromBob])), ok(requestList([toDan]))] }, learnerState({ incomingRequests: 1 }));
+    const { el } = await render(session);
+    expect(words(el)).to.contain('Bob asks');
+    session.update({ status: 'signed-out', state: null });
+    await flush(el);
+    session.update({ status: 'signed-in', state: learnerState({ learner: { id: 'learner-dan', name: 'Dan' }, incomingRequests: 1 }) });
+    await flush(el);
+    expect(words(el)).to.contain('Chloé asks').and.not.contain('Bob asks');
+  });
+
+  it('a request with an in-person modality shows the safety notice; others do not', async () => {
+    const inPerson = request({ id: peerIds.incoming2, peer: { id: ids.chloe, name: 'Chloé' }, modalities: ['email', 'in-person-group'] });
+    const { el } = await render(peerSession({ 'GET requests': ok(requestList([fromBob, inPerson])) }, learnerState({ incomingRequests: 2 })));
+    const [bob, chloe] = [...inside(el).querySelectorAll('[part="request"]')];
+    expect(bob!.querySelector('[part="safety"]')).to.equal(null);
+    expect(chloe!.querySelector('[part="safety"]')!.textContent).to.contain('meet in a public place first');
+    await expect(el).to.be.accessible();
+  });
+
   it('configured by the groups element’s own attributes (no <tandem-config>): takes them, and logs nothing', async () => {
     let el!: HTMLElement;
     const errors = await capturingErrors(async () => {

@@ -12,7 +12,7 @@ import { createIdbStore } from '../../../src/storage/key-value-store.js';
 import { answerRequest, block, loadDiscovery, loadPeers, loadRequests, optOut, saveProfile, sendRequest } from '../../../src/transport/discovery.js';
 import { createSession, type TandemSession } from '../../../src/transport/session.js';
 import { createTokenProviderRegistry } from '../../../src/transport/token-provider-registry.js';
-import { COURSE, FakeEndpoint, errorBody, expIn, json, makeToken, uniqueEndpoint, until } from './fake-endpoint.js';
+import { COURSE, FakeEndpoint, errorBody, expIn, json, makeToken, stateFor, uniqueEndpoint, until } from './fake-endpoint.js';
 
 const opened: TandemSession[] = [];
 afterEach(() => {
@@ -36,7 +36,7 @@ function start(learner: string | null = 'alice', token = { value: learner && mak
     locks: navigator.locks,
   });
   opened.push(session);
-  return { session, fake, token };
+  return { session, fake, token, registry };
 }
 
 async function signedIn(learner = 'alice') {
@@ -194,6 +194,33 @@ describe('part 2’s routes (discovery.ts)', () => {
     await Promise.all([loadRequests(session), loadRequests(session), loadRequests(session)]);
     expect(fake.calls.filter((c) => c.key === 'GET requests')).to.have.length(1);
     await sendRequest(session, { id: ID, peer: 'bob', from: 'ask', objects: ['discuss'], modalities: ['email'] });
+    await loadRequests(session);
+    expect(fake.calls.filter((c) => c.key === 'GET requests')).to.have.length(2);
+  });
+
+  it('one list per learner: after a sign-out and another learner’s sign-in on the page, theirs is fetched, never the last one’s', async () => {
+    const { session, fake, registry } = await signedIn();
+    const sub = (call: { token: string | null }) => JSON.parse(atob(call.token!.split('.')[1]!)).sub as string;
+    fake.course.set('GET requests', (call) => json(200, { incoming: [], outgoing: sub(call) == 'alice' ? [peerRequest] : [], pendingOut: 0 }));
+    const alice = (await loadRequests(session)) as { ok: true; value: { outgoing: unknown[] } };
+    expect(alice.value.outgoing).to.have.length(1);
+    registry.set(() => makeToken({ sub: 'bob', exp: expIn(3600) }));
+    await session.refresh();
+    await until(() => session.snapshot().state?.learner.id === 'bob', "bob's state");
+    const bob = (await loadRequests(session)) as { ok: true; value: { outgoing: unknown[] } };
+    expect(bob.value.outgoing).to.deep.equal([]);
+    expect(fake.calls.filter((c) => c.key === 'GET requests').map(sub)).to.deep.equal(['alice', 'bob']);
+  });
+
+  it('fetched again once the state counts other requests to answer (one arrived, seen at a state refresh)', async () => {
+    const { session, fake } = await signedIn();
+    fake.course.set('GET requests', () => json(200, { incoming: [], outgoing: [], pendingOut: 0 }));
+    await loadRequests(session);
+    await loadRequests(session);
+    expect(fake.calls.filter((c) => c.key === 'GET requests')).to.have.length(1);
+    fake.states.set('alice', { ...stateFor('alice', new Date(Date.now() + 1000).toISOString()), incomingRequests: 1 });
+    await session.refresh();
+    expect(session.snapshot().state?.incomingRequests).to.equal(1);
     await loadRequests(session);
     expect(fake.calls.filter((c) => c.key === 'GET requests')).to.have.length(2);
   });
