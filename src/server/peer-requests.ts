@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { groupHasRoom } from '../core/group-rules.js';
 import { rankCandidates } from '../core/ranking.js';
-import type { EndpointCourseSettings, PeerReason } from '../protocol/peers.js';
+import type { EndpointCourseSettings, PeerProfile, PeerReason } from '../protocol/peers.js';
 import {
   DECLINE_QUIET_DAYS,
   MAX_PENDING_REQUESTS,
@@ -53,18 +53,38 @@ async function writeEvents(ctx: PeerActionContext, events: PeerEvent[]): Promise
   for (const event of events) await ctx.tx.insertEvent(eventRecord(event, canonicalJson(event), 'server', null, at));
 }
 
-/** Why the two match, from `viewer`'s side: the ranking's reasons when both are opted in, else the shared signals alone. */
-async function reasonsBetween(tx: StoreTx, settings: EndpointCourseSettings, course: string, viewer: string, other: string): Promise<PeerReason[]> {
+/** What is known of one learner when their requests are shown: read once, however many requests. */
+interface Viewer {
+  id: string;
+  course: string;
+  profile: PeerProfile | null;
+  blocked: Set<string>;
+  forum: Map<string, number>;
+  earlier: Set<string>;
+}
+
+async function viewerOf(tx: StoreTx, course: string, id: string): Promise<Viewer> {
+  return {
+    id,
+    course,
+    profile: await tx.getProfile(course, id),
+    blocked: await tx.blockedEitherWay(id),
+    forum: await tx.forumCounts(course, id),
+    earlier: await tx.earlierPartners(id, course),
+  };
+}
+
+/** Why the two match, from the viewer's side: the ranking's reasons when both are opted in, else the shared signals alone. */
+async function reasonsBetween(tx: StoreTx, settings: EndpointCourseSettings, viewer: Viewer, other: string): Promise<PeerReason[]> {
   // Nothing more is said about someone blocked either way.
-  if ((await tx.blockedEitherWay(viewer)).has(other)) return [];
-  const [mine, theirs] = [await tx.getProfile(course, viewer), await tx.getProfile(course, other)];
-  const forum = (await tx.forumCounts(course, viewer)).get(other) ?? 0;
-  const earlier = (await tx.earlierPartners(viewer, course)).has(other);
-  if (mine && theirs) {
+  if (viewer.blocked.has(other)) return [];
+  const theirs = viewer.profile && (await tx.getProfile(viewer.course, other));
+  const forum = viewer.forum.get(other) ?? 0;
+  const earlier = viewer.earlier.has(other);
+  if (viewer.profile && theirs) {
     const signals = { forumInteractions: new Map([[other, forum]]), earlierPartners: new Set(earlier ? [other] : []), blocked: new Set<string>() };
-    const ranked = rankCandidates(forRanking(viewer, asOffered(mine, settings)), [forRanking(other, asOffered(theirs, settings))], signals, {
-      pageSize: 1,
-    });
+    const mine = forRanking(viewer.id, asOffered(viewer.profile, settings));
+    const ranked = rankCandidates(mine, [forRanking(other, asOffered(theirs, settings))], signals, { pageSize: 1 });
     if (ranked.items[0]) return ranked.items[0].reasons;
   }
   const reasons: PeerReason[] = [];
@@ -73,29 +93,44 @@ async function reasonsBetween(tx: StoreTx, settings: EndpointCourseSettings, cou
   return reasons;
 }
 
-/** A request as `viewer` (its sender or recipient) sees it. */
+/** Requests as `viewer` (their sender or recipient) sees them, in the order given. */
+export async function requestViews(
+  tx: StoreTx,
+  settings: EndpointCourseSettings,
+  requests: readonly NamedRequestRecord[],
+  viewer: string,
+): Promise<PeerRequest[]> {
+  if (requests.length === 0) return [];
+  const v = await viewerOf(tx, requests[0]!.course, viewer);
+  const views: PeerRequest[] = [];
+  for (const request of requests) {
+    const incoming = request.recipient === viewer;
+    const peer = incoming ? { id: request.sender, name: request.senderName } : { id: request.recipient, name: request.recipientName };
+    views.push({
+      id: request.id,
+      peer,
+      relationship: request.relationship,
+      objects: request.objects,
+      modalities: request.modalities,
+      group: request.group,
+      members: request.group ? (await tx.activeMembers(request.group)).length : 0,
+      status: request.status,
+      reasons: await reasonsBetween(tx, settings, v, peer.id),
+      createdAt: request.createdAt,
+      ...(request.answeredAt !== null ? { answeredAt: request.answeredAt } : {}),
+    });
+  }
+  return views;
+}
+
+/** One request as `viewer` sees it. */
 export async function requestView(
   tx: StoreTx,
   settings: EndpointCourseSettings,
   request: NamedRequestRecord,
   viewer: string,
 ): Promise<PeerRequest> {
-  const incoming = request.recipient === viewer;
-  const peer = incoming ? { id: request.sender, name: request.senderName } : { id: request.recipient, name: request.recipientName };
-  const members = request.group ? (await tx.activeMembers(request.group)).length : 0;
-  return {
-    id: request.id,
-    peer,
-    relationship: request.relationship,
-    objects: request.objects,
-    modalities: request.modalities,
-    group: request.group,
-    members,
-    status: request.status,
-    reasons: await reasonsBetween(tx, settings, request.course, viewer, peer.id),
-    createdAt: request.createdAt,
-    ...(request.answeredAt !== null ? { answeredAt: request.answeredAt } : {}),
-  };
+  return (await requestViews(tx, settings, [request], viewer))[0]!;
 }
 
 async function named(tx: StoreTx, id: string): Promise<NamedRequestRecord> {

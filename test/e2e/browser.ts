@@ -1,8 +1,11 @@
 /** Shared steps of the end-to-end tests. */
 import { createServer } from 'node:net';
-import type { BrowserContext, Page } from 'playwright-core';
+import { after, before } from 'node:test';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { launchChromium } from '../helpers/chromium.js';
+import { makeDataDir, startChildServer, type ChildServer } from '../helpers/server.js';
 
-export { launchChromium } from '../helpers/chromium.js';
+export { launchChromium };
 
 /** Page errors and console errors of every page opened with `openPage`; a test asserts it stays empty. */
 export class PageProblems {
@@ -44,4 +47,37 @@ export function freePort(): Promise<number> {
       probe.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
     });
   });
+}
+
+/**
+ * The demo server (child process, fresh data folder) and Chromium for one test
+ * file, started in `before` and stopped in `after`; read `data.dir`, `server`
+ * and `browser` inside tests.
+ */
+export function useDemoServerAndBrowser(): { readonly data: { dir: string }; readonly server: ChildServer; readonly browser: Browser } {
+  let data: ReturnType<typeof makeDataDir> | undefined;
+  let server: ChildServer | undefined;
+  let browser: Browser | undefined;
+  before(async () => {
+    data = makeDataDir();
+    server = await startChildServer(data.dir, { TANDEM_DEMO: '1' });
+    browser = await launchChromium();
+  });
+  after(async () => {
+    await browser?.close();
+    server?.child.kill('SIGTERM');
+    await server?.exited;
+    data?.remove();
+  });
+  return {
+    get data() {
+      return data!;
+    },
+    get server() {
+      return server!;
+    },
+    get browser() {
+      return browser!;
+    },
+  };
 }

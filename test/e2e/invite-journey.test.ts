@@ -2,38 +2,21 @@
  * End to end: two learners in two browser contexts, against the real server
  * (child process, demo routes, SQLite file) and the built dist/tandem.js.
  */
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Browser } from 'playwright-core';
-import { makeDataDir, startChildServer, type ChildServer } from '../helpers/server.js';
-import { createInviteThroughUi, launchChromium, openPage, PageProblems } from './browser.js';
+import { createInviteThroughUi, openPage, PageProblems, useDemoServerAndBrowser } from './browser.js';
 
-let server: ChildServer;
-let browser: Browser;
-let data: ReturnType<typeof makeDataDir>;
-
-before(async () => {
-  data = makeDataDir();
-  server = await startChildServer(data.dir, { TANDEM_DEMO: '1' });
-  browser = await launchChromium();
-});
-
-after(async () => {
-  await browser?.close();
-  server?.child.kill('SIGTERM');
-  await server?.exited;
-  data?.remove();
-});
+const env = useDemoServerAndBrowser();
 
 test('Alice invites Bob, Bob accepts, both see the group', { timeout: 60_000 }, async () => {
   const problems = new PageProblems();
-  const alice = await openPage(await browser.newContext(), `${server.url}/?as=alice`, 'alice', problems);
+  const alice = await openPage(await env.browser.newContext(), `${env.server.url}/?as=alice`, 'alice', problems);
   const link = await createInviteThroughUi(alice);
   const url = new URL(link);
   assert.equal(url.search, '', 'the code is never in the query string');
   assert.match(url.hash, /^#tandem-invite=[A-Za-z0-9_-]{24}$/);
 
-  const bob = await openPage(await browser.newContext(), `${server.url}/?as=bob`, 'bob', problems);
+  const bob = await openPage(await env.browser.newContext(), `${env.server.url}/?as=bob`, 'bob', problems);
   await bob.goto(link);
   const join = bob.locator('tandem-join');
   await join.getByText('Alice Martin invites you').waitFor({ timeout: 15_000 });
@@ -53,10 +36,10 @@ test('Alice invites Bob, Bob accepts, both see the group', { timeout: 60_000 }, 
 
 test('a signed-out invitee sees the invite, signs in, and finds it kept to accept', { timeout: 60_000 }, async () => {
   const problems = new PageProblems();
-  const chloe = await openPage(await browser.newContext(), `${server.url}/?as=chloe`, 'chloe', problems);
+  const chloe = await openPage(await env.browser.newContext(), `${env.server.url}/?as=chloe`, 'chloe', problems);
   const link = await createInviteThroughUi(chloe);
 
-  const visitor = await openPage(await browser.newContext(), link, 'visitor', problems);
+  const visitor = await openPage(await env.browser.newContext(), link, 'visitor', problems);
   const join = visitor.locator('tandem-join');
   // The details show before signing in: who, to do what.
   await join.getByText('Chloé Dubois invites you').waitFor({ timeout: 15_000 });

@@ -5,28 +5,13 @@
  * Real server (child process, demo routes and seeded data, SQLite file), the
  * built dist/ bundle, Debian's Chromium.
  */
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Browser, Page } from 'playwright-core';
-import { makeDataDir, queryDataFile, startChildServer, type ChildServer } from '../helpers/server.js';
-import { launchChromium, openPage, PageProblems } from './browser.js';
+import type { Page } from 'playwright-core';
+import { queryDataFile } from '../helpers/server.js';
+import { openPage, PageProblems, useDemoServerAndBrowser } from './browser.js';
 
-let server: ChildServer;
-let browser: Browser;
-let data: ReturnType<typeof makeDataDir>;
-
-before(async () => {
-  data = makeDataDir();
-  server = await startChildServer(data.dir, { TANDEM_DEMO: '1' });
-  browser = await launchChromium();
-});
-
-after(async () => {
-  await browser?.close();
-  server?.child.kill('SIGTERM');
-  await server?.exited;
-  data?.remove();
-});
+const env = useDemoServerAndBrowser();
 
 const WAIT = { timeout: 15_000 };
 
@@ -44,7 +29,7 @@ async function optIn(page: Page): Promise<void> {
 
 test('two learners find each other with reasons, one asks from the forum, the other accepts, both see the group and notes', { timeout: 90_000 }, async () => {
   const problems = new PageProblems();
-  const alice = await openPage(await browser.newContext(), `${server.url}/?as=alice`, 'alice', problems);
+  const alice = await openPage(await env.browser.newContext(), `${env.server.url}/?as=alice`, 'alice', problems);
   await optIn(alice);
   const alicePeers = alice.locator('tandem-peers');
   // The seeded course: Emma, her partner in an earlier course, comes first; Chloé replied to her in the forum.
@@ -52,7 +37,7 @@ test('two learners find each other with reasons, one asks from the forum, the ot
   await alicePeers.getByText('You studied together in another course').first().waitFor(WAIT);
   await alicePeers.getByText('Replies between you in the forum: 3').waitFor(WAIT);
 
-  const bob = await openPage(await browser.newContext(), `${server.url}/?as=bob`, 'bob', problems);
+  const bob = await openPage(await env.browser.newContext(), `${env.server.url}/?as=bob`, 'bob', problems);
   await optIn(bob);
   const bobPeers = bob.locator('tandem-peers');
   await bobPeers.getByText('Alice Martin').waitFor(WAIT);
@@ -89,12 +74,12 @@ test('two learners find each other with reasons, one asks from the forum, the ot
   await bobGroups.getByText('alice.martin@example.org, Monday evenings').waitFor(WAIT);
 
   const rows = queryDataFile<{ relationship: string }>(
-    data.dir,
+    env.data.dir,
     "SELECT relationship FROM memberships JOIN groups ON groups.id = memberships.group_id WHERE groups.course = 'demo-mooc-101' AND learner IN ('demo-alice', 'demo-bob')",
   );
   assert.deepEqual(rows.map((r) => r.relationship), ['this-mooc', 'this-mooc']);
   // The platform's example receiver got the two notifications.
-  const page = await (await fetch(`${server.url}/demo/notifications`)).text();
+  const page = await (await fetch(`${env.server.url}/demo/notifications`)).text();
   assert.match(page, /request\.received/);
   assert.match(page, /request\.accepted/);
   assert.deepEqual(problems.list, []);

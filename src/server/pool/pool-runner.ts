@@ -153,11 +153,12 @@ function writeRound(deps: PoolDeps, run: PoolRunRecord, job: PoolJob, settings: 
     let groups = 0;
     let matched = 0;
     for (const g of result.groups) {
-      if (!(await stillValid(tx, run.course, g, grouped))) {
+      const current = await currentProfiles(tx, run.course, g, grouped);
+      if (!current) {
         noMatch.push(...g.members);
         continue;
       }
-      const profiles = (await Promise.all(g.members.map((m) => tx.getProfile(run.course, m)))).map((p) => asOffered(p!, settings));
+      const profiles = current.map((p) => asOffered(p, settings));
       const objects = sharedCodes<ObjectCode>(profiles.map((p) => p.objects), settings.objects);
       // Meeting in person only where everyone gave the same city.
       const cities = new Set(profiles.map((p) => normaliseCity(p.city)));
@@ -212,23 +213,24 @@ function writeRound(deps: PoolDeps, run: PoolRunRecord, job: PoolJob, settings: 
  * A match still holds at write time: everyone still opted in to automatic
  * matching and in no group, no block between them, and their current profiles
  * still share a language and an hour of the week (a profile may have changed
- * while the thread ran).
+ * while the thread ran). Answers the members' current profiles, or null when
+ * the match no longer holds.
  */
-async function stillValid(tx: StoreTx, course: string, g: PoolGroup, grouped: ReadonlySet<string>): Promise<boolean> {
+async function currentProfiles(tx: StoreTx, course: string, g: PoolGroup, grouped: ReadonlySet<string>): Promise<PeerProfile[] | null> {
   const profiles: PeerProfile[] = [];
   for (const member of g.members) {
-    if (grouped.has(member)) return false;
+    if (grouped.has(member)) return null;
     const profile = await tx.getProfile(course, member);
-    if (!profile || profile.autoMatch !== true) return false;
+    if (!profile || profile.autoMatch !== true) return null;
     const blocked = await tx.blockedEitherWay(member);
-    if (g.members.some((other) => blocked.has(other))) return false;
+    if (g.members.some((other) => blocked.has(other))) return null;
     profiles.push(profile);
   }
   const languages = profiles.slice(1).reduce((common, p) => common.filter((l) => p.languages.includes(l)), [...profiles[0]!.languages]);
   const hours = profiles.map((p) => slotsToUtcHours(p.slots, p.utcOffsetMinutes));
   let sharedHour = false;
   for (let w = 0; w < WEEK_WORDS && !sharedHour; w++) sharedHour = hours.reduce((all, h) => all & h[w]!, 0xffffffff) !== 0;
-  return languages.length > 0 && sharedHour;
+  return languages.length > 0 && sharedHour ? profiles : null;
 }
 
 /** Marks rounds a stopped process left running as failed, so the course can run again. */

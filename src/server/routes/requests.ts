@@ -1,7 +1,7 @@
 import { Uuid } from '../../protocol/codes.js';
 import { PeerId, SendRequest, type RequestList } from '../../protocol/requests.js';
 import { settingsFor } from '../course-settings.js';
-import { answerRequest, requestView, sendRequest, type PeerActionContext, type RequestAction } from '../peer-requests.js';
+import { answerRequest, requestViews, sendRequest, type PeerActionContext, type RequestAction } from '../peer-requests.js';
 import type { AppDeps, Handler, RequestContext } from '../request-context.js';
 import type { StoreTx } from '../store/store.js';
 import { parseOrThrow } from '../validation.js';
@@ -32,10 +32,8 @@ export const getRequests: Handler = async (ctx, deps) => {
   const body = await deps.store.transaction(async (tx): Promise<RequestList> => {
     const a = await actionContext(ctx, deps, tx);
     const since = new Date(a.now.getTime() - REQUEST_HISTORY_DAYS * 86_400_000).toISOString();
-    const incoming = [];
-    for (const r of await tx.listIncoming(a.course, a.learner.id)) incoming.push(await requestView(tx, a.settings, r, a.learner.id));
-    const outgoing = [];
-    for (const r of await tx.listOutgoing(a.course, a.learner.id, since)) outgoing.push(await requestView(tx, a.settings, r, a.learner.id));
+    const incoming = await requestViews(tx, a.settings, await tx.listIncoming(a.course, a.learner.id), a.learner.id);
+    const outgoing = await requestViews(tx, a.settings, await tx.listOutgoing(a.course, a.learner.id, since), a.learner.id);
     return { incoming, outgoing, pendingOut: await tx.countPendingOut(a.course, a.learner.id) };
   });
   return { status: 200, body };
