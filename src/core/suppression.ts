@@ -20,6 +20,8 @@
 /** The smallest threshold a course may set, and the default. */
 export const MIN_SUPPRESSION_THRESHOLD = 3;
 export const DEFAULT_SUPPRESSION_THRESHOLD = 5;
+/** The largest a course may set. */
+export const MAX_SUPPRESSION_THRESHOLD = 100;
 
 export interface CountTable {
   /** `cells[r][c]`: counts, integers ≥ 0; every row as long as the first. */
@@ -42,17 +44,54 @@ export function isSmall(count: number, threshold: number): boolean {
   return count > 0 && count < threshold;
 }
 
-/** One line: its entries (as positions in the flat mask) and its total's position. */
-interface Line {
-  entries: number[];
+/** One line: its entries and its total, as positions in the values. */
+export interface Line {
+  entries: readonly number[];
   total: number;
+}
+
+/**
+ * The positions to withhold among `values`, given the `lines` that tie them
+ * (each total is at most the sum of its entries): every small count, then
+ * complements until no line showing its total has exactly one entry withheld.
+ * `previous` (positions withheld in the last answer) are chosen first as
+ * complements, so that successive answers keep withholding the same cells and
+ * comparing them recovers nothing.
+ */
+export function suppressLines(
+  values: readonly number[],
+  lines: readonly Line[],
+  threshold: number,
+  previous: ReadonlySet<number> = new Set(),
+): boolean[] {
+  checkThreshold(threshold);
+  const hidden = values.map((v) => isSmall(v, threshold));
+  // Each pass suppresses at least one more position, so this ends within values.length passes.
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const line of lines) {
+      if (hidden[line.total]) continue;
+      const suppressed = line.entries.filter((p) => hidden[p]).length;
+      if (suppressed !== 1) continue;
+      const candidates = line.entries.filter((p) => !hidden[p]);
+      const remembered = candidates.filter((p) => previous.has(p));
+      const complement = pickComplement(remembered.length > 0 ? remembered : candidates, values);
+      hidden[complement ?? line.total] = true;
+      changed = true;
+    }
+  }
+  return hidden;
+}
+
+function checkThreshold(threshold: number): void {
+  if (!Number.isInteger(threshold) || threshold < MIN_SUPPRESSION_THRESHOLD) {
+    throw new RangeError(`suppression: threshold must be an integer of at least ${MIN_SUPPRESSION_THRESHOLD}, got ${threshold}`);
+  }
 }
 
 /** Suppresses small counts and their complements; see the module comment. */
 export function suppressTable(table: CountTable, threshold: number): ShownTable {
-  if (!Number.isInteger(threshold) || threshold < MIN_SUPPRESSION_THRESHOLD) {
-    throw new RangeError(`suppressTable: threshold must be an integer of at least ${MIN_SUPPRESSION_THRESHOLD}, got ${threshold}`);
-  }
+  checkThreshold(threshold);
   const rows = table.cells.length;
   const cols = table.colTotals.length;
   // Flat positions: cells r*cols+c, then row totals, then column totals, then the grand total.
@@ -74,21 +113,7 @@ export function suppressTable(table: CountTable, threshold: number): ShownTable 
   lines.push({ entries: Array.from({ length: rows }, (_, r) => rowTotalAt(r)), total: totalAt });
   lines.push({ entries: Array.from({ length: cols }, (_, c) => colTotalAt(c)), total: totalAt });
 
-  const hidden = values.map((v) => isSmall(v, threshold));
-  // Each pass suppresses at least one more position, so this ends within values.length passes.
-  for (let changed = true; changed; ) {
-    changed = false;
-    for (const line of lines) {
-      if (hidden[line.total]) continue;
-      const suppressed = line.entries.filter((p) => hidden[p]).length;
-      if (suppressed !== 1) continue;
-      const candidates = line.entries.filter((p) => !hidden[p]);
-      const complement = pickComplement(candidates, values);
-      hidden[complement ?? line.total] = true;
-      changed = true;
-    }
-  }
-
+  const hidden = suppressLines(values, lines, threshold);
   const shown = (p: number) => (hidden[p] ? null : values[p]!);
   return {
     cells: Array.from({ length: rows }, (_, r) => Array.from({ length: cols }, (_, c) => shown(r * cols + c))),

@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import { CourseSettings } from './api.js';
 import { PARTS_OF_DAY, SLOTS_PER_WEEK } from '../core/availability.js';
+import { MAX_SUPPRESSION_THRESHOLD, MIN_SUPPRESSION_THRESHOLD } from '../core/suppression.js';
 import { DisplayName, IsoTime, LearnerId, Modality, ModalityList, ObjectCode, ObjectList, Uuid, integer, pattern, text } from './codes.js';
 
 /*
@@ -59,6 +60,8 @@ export const EndpointCourseSettings = z.extend(CourseSettings, {
   city: z.optional(z.boolean()),
   /** Runs pool matching every so many hours (absent or 0: only when asked through the API). */
   poolEveryHours: z.optional(integer(0, MAX_POOL_EVERY_HOURS)),
+  /** The instructor's dashboard withholds counts under this (default 5, at least 3; issue 4). */
+  suppressionThreshold: z.optional(integer(MIN_SUPPRESSION_THRESHOLD, MAX_SUPPRESSION_THRESHOLD)),
 });
 export type EndpointCourseSettings = z.infer<typeof EndpointCourseSettings>;
 

@@ -161,6 +161,10 @@ export const PoolMatchedEvent = z.object({
   ...typology,
 });
 
+/** The learner opted in to discovery (a first opt-in, or again after opting out): counted in the instructor's funnel. */
+export const OptedInEvent = z.object({ ...envelope, type: z.literal('peer.opted-in'), autoMatch: z.boolean() });
+export type OptedInEvent = z.infer<typeof OptedInEvent>;
+
 export const PeerEvent = z.discriminatedUnion('type', [
   RequestSentEvent,
   RequestAcceptedEvent,

@@ -82,6 +82,7 @@ function notifyingStore(store: Store, queued: () => void): Store {
       if (inserted) queued();
       return result;
     },
+    rebuildStats: () => store.rebuildStats(),
     close: () => store.close(),
   };
 }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { mulberry32 } from '../../src/core/prng.js';
-import { isSmall, recoverableLines, suppressTable, type CountTable } from '../../src/core/suppression.js';
+import { isSmall, recoverableLines, suppressLines, suppressTable, type CountTable } from '../../src/core/suppression.js';
 
 /** A table with its totals as sums. */
 function table(cells: number[][]): CountTable {
@@ -65,5 +65,17 @@ describe('small-count suppression', () => {
 
   it('recoverableLines finds a lone suppressed cell', () => {
     assert.deepEqual(recoverableLines({ cells: [[null, 7]], rowTotals: [9], colTotals: [null, 7], total: 9 }), ['row 0', 'column totals']);
+  });
+
+  it('suppressLines prefers the complements withheld last time, so two successive answers pin nothing', () => {
+    // Entries 0..2 add up to 3; entry 0 is small. Afresh, the smallest shown entry is the complement.
+    const lines = [{ entries: [0, 1, 2], total: 3 }];
+    const at = (values: number[], previous?: Set<number>) => suppressLines(values, lines, 5, previous);
+    assert.deepEqual(at([3, 6, 7, 16]), [true, true, false, false]);
+    // Entry 1 grew to 8: afresh, entry 2 (7) would be chosen, and 16 − 7 at first with 8 now would give entry 0.
+    assert.deepEqual(at([3, 8, 7, 18]), [true, false, true, false]);
+    assert.deepEqual(at([3, 8, 7, 18], new Set([0, 1])), [true, true, false, false]);
+    // A remembered position that is no longer a candidate does not stop a fresh choice.
+    assert.deepEqual(at([3, 8, 7, 18], new Set([3])), [true, false, true, false]);
   });
 });

@@ -1,10 +1,13 @@
+import { randomUUID } from 'node:crypto';
 import { IN_PERSON_MODALITIES } from '../../core/typology.js';
+import type { OptedInEvent } from '../../protocol/requests.js';
 import { PeerProfileInput, type MyDiscovery } from '../../protocol/peers.js';
 import { settingsFor } from '../course-settings.js';
 import { discoveryOptions, requireOffered } from '../course-offer.js';
 import { ApiError } from '../errors.js';
 import type { Handler } from '../request-context.js';
-import { parseOrThrow } from '../validation.js';
+import { eventRecord } from '../store/store.js';
+import { canonicalJson, parseOrThrow } from '../validation.js';
 import { courseFromPath, requireCourse } from './course-path.js';
 
 /** `GET /v1/courses/{course}/me/profile`: the learner's profile (null while not opted in), the options, the last pool outcome. */
@@ -52,6 +55,11 @@ export const putProfile: Handler = async (ctx, deps) => {
     requireOffered(input, settings);
     // Keep the latest display name: it is what other learners see in their list.
     await tx.upsertLearner(claims.sub, claims.name, now, course);
+    if ((await tx.getProfile(course, claims.sub)) === null) {
+      // An opt-in (not an update) is counted in the instructor's funnel.
+      const event: OptedInEvent = { id: randomUUID(), v: 1, time: now, course, learner: claims.sub, type: 'peer.opted-in', autoMatch: input.autoMatch ?? false };
+      await tx.insertEvent(eventRecord(event, canonicalJson(event), 'server', null, now));
+    }
     return tx.upsertProfile(course, claims.sub, { ...input, optedInAt: now });
   });
   return { status: 200, body: profile };

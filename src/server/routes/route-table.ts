@@ -11,6 +11,7 @@ import { getPeers } from './peers.js';
 import { getPoolRun, postPoolRun } from './pool-runs.js';
 import { getSettings, putSettings } from './settings.js';
 import { getState } from './state.js';
+import { getStats, postProgress } from './stats.js';
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
@@ -38,6 +39,8 @@ export const ROUTES: readonly Route[] = [
   { pattern: /^\/v1\/courses\/(?<course>[^/]+)\/pool-runs$/, methods: { POST: postPoolRun } },
   { pattern: /^\/v1\/courses\/(?<course>[^/]+)\/pool-runs\/(?<run>[^/]+)$/, methods: { GET: getPoolRun } },
   { pattern: /^\/v1\/courses\/(?<course>[^/]+)\/forum-interactions$/, methods: { POST: postForumInteractions } },
+  { pattern: /^\/v1\/courses\/(?<course>[^/]+)\/stats$/, methods: { GET: getStats } },
+  { pattern: /^\/v1\/courses\/(?<course>[^/]+)\/progress$/, methods: { POST: postProgress } },
   { pattern: /^\/v1\/commands$/, methods: { POST: postCommand } },
   { pattern: /^\/v1\/invite-details$/, methods: { POST: postInviteDetails } },
   { pattern: /^\/v1\/events$/, methods: { POST: postEvents } },

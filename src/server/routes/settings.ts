@@ -1,6 +1,6 @@
 import { EndpointCourseSettings as CourseSettings } from '../../protocol/peers.js';
 import { settingsFor } from '../course-settings.js';
-import { requirePlatformKey } from '../platform-key.js';
+import { requireStaff } from '../staff-auth.js';
 import type { Handler } from '../request-context.js';
 import { parseOrThrow } from '../validation.js';
 import { courseFromPath } from './course-path.js';
@@ -14,12 +14,14 @@ export const getSettings: Handler = async (ctx, deps) => {
 
 /**
  * `PUT /v1/courses/{course}/settings`: the platform, server to server, with
- * `X-Tandem-Platform-Key`. Stored settings override the courses file. They
- * apply to groups created from then on; existing groups keep their size.
+ * `X-Tandem-Platform-Key`, or an instructor (or admin) of the course with
+ * their token, from the dashboard's controls. Stored settings override the
+ * courses file. They apply to groups created from then on; existing groups
+ * keep their size.
  */
 export const putSettings: Handler = async (ctx, deps) => {
   const course = courseFromPath(ctx);
-  requirePlatformKey(ctx, deps.config);
+  requireStaff(ctx, deps, course);
   const settings = parseOrThrow(CourseSettings, (await ctx.readBody(['json'])).value);
   await deps.store.transaction((tx) => tx.putCourseSettings(course, settings, deps.now().toISOString()));
   return { status: 200, body: settings };

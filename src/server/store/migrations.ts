@@ -201,4 +201,43 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   INSERT OR IGNORE INTO course_learners (course, learner, first_seen)
     SELECT course, learner, opted_in_at FROM peer_profiles;
   `,
+  // 5: the instructor's stats (issue 4), kept current in the transaction that stores each event:
+  // per-group, per-learner and per-invite state, the course's counters, and the cells withheld in the
+  // last answer. stats_meta records which projection built them; a different one rebuilds them from
+  // the events at start.
+  `
+  CREATE TABLE stats_meta (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    projection INTEGER NOT NULL
+  );
+  CREATE TABLE stats_counters (
+    course TEXT NOT NULL,
+    key TEXT NOT NULL,
+    n INTEGER NOT NULL,
+    PRIMARY KEY (course, key)
+  ) WITHOUT ROWID;
+  CREATE TABLE stats_groups (
+    id TEXT PRIMARY KEY,
+    course TEXT NOT NULL,
+    state TEXT NOT NULL
+  );
+  CREATE TABLE stats_learners (
+    course TEXT NOT NULL,
+    learner TEXT NOT NULL,
+    state TEXT NOT NULL,
+    PRIMARY KEY (course, learner)
+  ) WITHOUT ROWID;
+  CREATE TABLE stats_invites (
+    id TEXT PRIMARY KEY,
+    course TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    opened INTEGER NOT NULL CHECK (opened IN (0, 1)),
+    accept_seconds INTEGER
+  );
+  CREATE INDEX stats_invites_accepted ON stats_invites(course, accept_seconds) WHERE accept_seconds IS NOT NULL;
+  CREATE TABLE stats_withheld (
+    course TEXT PRIMARY KEY,
+    keys TEXT NOT NULL
+  );
+  `,
 ];

@@ -8,6 +8,7 @@ import { EndpointCourseSettings as CourseSettings, PeerProfile, PeerProfileInput
 import { SQLITE_MIGRATIONS } from './migrations.js';
 import { fromJson, fromRow, orderedPair } from './sqlite-rows.js';
 import { createDiscoveryTx } from './sqlite-discovery.js';
+import { createSqliteStats, type SqliteStats } from './sqlite-stats.js';
 import type {
   CommandRecord,
   EventRecord,
@@ -166,7 +167,7 @@ function migrate(db: Database.Database): void {
 }
 
 /** The statements of one open database, prepared once. */
-function createTx(db: Database.Database): StoreTx {
+function createTx(db: Database.Database, stats: SqliteStats): StoreTx {
   const q = {
     noteCourseLearner: db.prepare('INSERT OR IGNORE INTO course_learners (course, learner, first_seen) VALUES (?, ?, ?)'),
     upsertLearner: db.prepare(
@@ -378,6 +379,7 @@ function createTx(db: Database.Database): StoreTx {
     },
     async insertEvent(e) {
       q.insertEvent.run(e.id, e.type, e.course, e.learner, e.time, e.body, e.source, e.command, e.receivedAt);
+      stats.apply(e);
     },
     async eventsOfCommand(command) {
       return q.eventsOfCommand.all(command).map(toEvent);
@@ -420,6 +422,10 @@ function createTx(db: Database.Database): StoreTx {
       });
     },
     ...createDiscoveryTx(db),
+    statsCounters: stats.statsCounters,
+    medianAcceptSeconds: stats.medianAcceptSeconds,
+    withheldKeys: stats.withheldKeys,
+    setWithheldKeys: stats.setWithheldKeys,
   };
 }
 
@@ -437,7 +443,9 @@ export function openSqliteStore(dataDir: string): Store {
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
   migrate(db);
-  const tx = createTx(db);
+  const stats = createSqliteStats(db);
+  stats.ensureCurrent();
+  const tx = createTx(db, stats);
 
   // One connection serves every request, and transactions await between
   // statements, so they are queued: two interleaved on one connection would
@@ -458,13 +466,16 @@ export function openSqliteStore(dataDir: string): Store {
     }
   }
 
+  function transaction<T>(work: (tx: StoreTx) => Promise<T>): Promise<T> {
+    const next = queue.then(() => run(work));
+    queue = next.catch(() => undefined);
+    return next;
+  }
+
   return {
     kind: 'sqlite',
-    transaction<T>(work: (tx: StoreTx) => Promise<T>): Promise<T> {
-      const next = queue.then(() => run(work));
-      queue = next.catch(() => undefined);
-      return next;
-    },
+    transaction,
+    rebuildStats: () => transaction(async () => stats.rebuild()),
     async close() {
       await queue;
       if (closed) return;

@@ -17,6 +17,8 @@ export interface Store {
   readonly kind: string;
   /** Runs `work` atomically: all its writes commit together, or none do if it throws. */
   transaction<T>(work: (tx: StoreTx) => Promise<T>): Promise<T>;
+  /** Replays every stored event into empty stats tables (the `stats:rebuild` command); returns how many events it read. */
+  rebuildStats(): Promise<number>;
   /** Waits for the running transaction, then releases the database. */
   close(): Promise<void>;
 }
@@ -225,6 +227,7 @@ export interface StoreTx {
   setNote(group: string, learner: string, note: string | null): Promise<void>;
 
   getEvent(id: string): Promise<EventRecord | null>;
+  /** Stores an event and applies it to its course's stats, in this same transaction. */
   insertEvent(event: EventRecord): Promise<void>;
   eventsOfCommand(command: string): Promise<EventRecord[]>;
 
@@ -298,4 +301,12 @@ export interface StoreTx {
   latestPoolOutcome(course: string, learner: string): Promise<PoolOutcomeRecord | null>;
   /** Every course with stored settings, for the pool schedule. */
   listCourseSettings(): Promise<Array<{ course: string; settings: CourseSettings }>>;
+
+  /** The course's stats counters by key (see src/core/stats-contributions.ts), zeros left out. */
+  statsCounters(course: string): Promise<Map<string, number>>;
+  /** Median seconds from an invite's creation to its acceptance, or null when none was accepted. */
+  medianAcceptSeconds(course: string): Promise<number | null>;
+  /** The stats keys withheld in the course's last answer. */
+  withheldKeys(course: string): Promise<Set<string>>;
+  setWithheldKeys(course: string, keys: readonly string[]): Promise<void>;
 }
