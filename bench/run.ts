@@ -18,6 +18,7 @@ import { measurePages, ALL_ELEMENTS_BUDGET_BYTES, BUDGET_BYTES } from '../script
 import { launchChromium } from '../test/helpers/chromium.js';
 import { measureRanking } from './ranking.js';
 import { measurePool } from './pool.js';
+import { measureStats } from './stats.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const COURSE = 'bench-course';
@@ -139,6 +140,12 @@ async function main(): Promise<void> {
   print({ name: 'pool.quality_skipped', value: pool.qualitySkipped, unit: 'seeds' });
   print({ name: 'pool.quality_2k', value: round(pool.quality2k, 4), unit: 'ratio', target: 0.95, pass: pool.quality2k >= 0.95 });
   print({ name: 'pool.vs_random_ratio', value: round(pool.vsRandom, 3), unit: 'ratio' });
+
+  const stats = await measureStats();
+  print({ name: 'stats.1m_events_ms', value: round(stats.answerMs), unit: 'ms', target: 200, pass: stats.answerMs <= 200 });
+  print({ name: 'stats.1m_count_floor_ms', value: round(stats.countFloorMs), unit: 'ms' });
+  print({ name: 'stats.1m_rebuild_ms', value: round(stats.rebuildMs, 0), unit: 'ms' });
+  print({ name: 'stats.events_stored', value: stats.events, unit: 'events' });
 
   const dataDir = mkdtempSync(join(tmpdir(), 'tandem-bench-'));
   const benchDir = join(dataDir, 'build');

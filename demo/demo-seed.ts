@@ -6,8 +6,11 @@
  * are left to opt in themselves. Written once, into an empty demo course;
  * never over what learners changed since.
  */
+import { randomUUID } from 'node:crypto';
 import type { PeerProfileInput } from '../src/protocol/peers.js';
-import type { Store } from '../src/server/store/store.js';
+import type { OptedInEvent } from '../src/protocol/requests.js';
+import { eventRecord, type Store } from '../src/server/store/store.js';
+import { canonicalJson } from '../src/server/validation.js';
 import { DEMO_COURSE, DEMO_ROSTER } from './demo-routes.js';
 
 /** The roster learner `name`'s token subject. */
@@ -79,7 +82,12 @@ export async function seedDemoDiscovery(store: Store, now: Date): Promise<boolea
   return store.transaction(async (tx) => {
     if ((await tx.listProfiles(DEMO_COURSE.id)).length > 0 || (await tx.forumCounts(DEMO_COURSE.id, demoSub('alice'))).size > 0) return false;
     for (const [name, display] of Object.entries(DEMO_ROSTER)) await tx.upsertLearner(demoSub(name), display, at, DEMO_COURSE.id);
-    for (const [name, profile] of Object.entries(DEMO_PROFILES)) await tx.upsertProfile(DEMO_COURSE.id, demoSub(name), { ...profile, optedInAt: at });
+    for (const [name, profile] of Object.entries(DEMO_PROFILES)) {
+      await tx.upsertProfile(DEMO_COURSE.id, demoSub(name), { ...profile, optedInAt: at });
+      // As the profile route does for an opt-in: the instructor's funnel counts it.
+      const event: OptedInEvent = { id: randomUUID(), v: 1, time: at, course: DEMO_COURSE.id, learner: demoSub(name), type: 'peer.opted-in', autoMatch: profile.autoMatch ?? false };
+      await tx.insertEvent(eventRecord(event, canonicalJson(event), 'server', null, at));
+    }
     for (const [a, b, count] of DEMO_FORUM) await tx.addForumInteraction(DEMO_COURSE.id, demoSub(a), demoSub(b), count);
     if (!(await tx.getGroup(EARLIER_GROUP))) {
       await tx.insertGroup({

@@ -3,7 +3,10 @@ import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { CommandResponse } from '../../src/protocol/api.js';
+import { mulberry32 } from '../../src/core/prng.js';
+import { MODALITIES, OBJECTS, RELATIONSHIPS } from '../../src/core/typology.js';
 import { CourseStats } from '../../src/protocol/stats.js';
+import { buildStats } from '../../src/server/stats/stats-view.js';
 import { openSqliteStore } from '../../src/server/store/sqlite-store.js';
 import { createInviteCommand, queryDataFile, REPO_ROOT, startTestServer, TEST_COURSE, TEST_PLATFORM_KEY, type TestServer } from '../helpers/server.js';
 
@@ -118,6 +121,9 @@ function recoverable(stats: CourseStats): string[] {
   t.relationshipByModality.forEach((row, r) => check(`rel×mod row ${row.relationship}`, row.counts, t.relationship[r]!.count));
   t.object.forEach((o, i) => check(`rel×obj column ${o.code}`, t.relationshipByObject.map((row) => row.counts[i]!), o.count));
   t.modality.forEach((m, i) => check(`rel×mod column ${m.code}`, t.relationshipByModality.map((row) => row.counts[i]!), m.count));
+  const rel = (codes: string[]) => t.relationship.filter((c) => codes.includes(c.code)).map((c) => c.count);
+  check('PCHM and invites accepted', rel(['family', 'friend', 'colleague', 'classmate']), stats.funnels.invites.accepted);
+  check('PCDM and requests accepted', rel(['earlier-mooc', 'this-mooc']), stats.funnels.requests.accepted);
   check('sizes', g.bySize.map((s) => s.count), g.active);
   check('active + dissolved', [g.active, g.dissolved], formed);
   check('weekly', stats.weekly.map((w) => w.groupsFormed), formed);
@@ -335,6 +341,32 @@ describe('the instructor’s stats on a known course (threshold 3)', () => {
     assert.equal(run.status, 0, run.stderr);
     assert.match(run.stdout, /rebuilt the stats of .* from \d+ events in \d+ ms/);
     assert.deepEqual(snapshot(), incremental);
+  });
+});
+
+describe('withholding over the whole view, on random counters', () => {
+  it('never shows a small count and leaves no line with one withheld count, over 500 random courses and their next answers', () => {
+    const random = mulberry32(4);
+    const keys = [
+      ...RELATIONSHIPS.flatMap((r) => [`rel:${r}`, ...OBJECTS.map((o) => `relobj:${r}:${o}`), ...MODALITIES.map((m) => `relmod:${r}:${m}`)]),
+      ...OBJECTS.map((o) => `obj:${o}`),
+      ...MODALITIES.map((m) => `mod:${m}`),
+      ...['groups.formed', 'groups.active', 'groups.dissolved', 'size:2', 'size:3', 'size:4', 'members.left', 'learners.grouped'],
+      ...['week:2025-03-03', 'week:2025-03-10', 'week:2025-03-17', 'invites.created', 'invites.opened', 'invites.accepted'],
+      ...['requests.sent', 'requests.accepted', 'pool.optedIn', 'pool.matched', 'persist.reported'],
+      ...['grouped', 'alone', ...RELATIONSHIPS].flatMap((k) => [`persist:${k}:learners`, `persist:${k}:completed`, `persist:${k}:progress`]),
+    ];
+    for (let i = 0; i < 500; i++) {
+      const threshold = 3 + Math.floor(random() * 5);
+      const counters = new Map(keys.map((k) => [k, random() < 0.4 ? 0 : Math.floor(random() * 3 * threshold)]));
+      let previouslyWithheld = new Set<string>();
+      for (let answer = 0; answer < 2; answer++) {
+        const { stats, withheld } = buildStats({ course: 'c', now: '2025-03-20T10:00:00Z', threshold, counters, medianAcceptSeconds: 3600, previouslyWithheld });
+        assertSafe(stats);
+        previouslyWithheld = new Set(withheld);
+        for (const k of keys) if (random() < 0.1) counters.set(k, counters.get(k)! + 1);
+      }
+    }
   });
 });
 

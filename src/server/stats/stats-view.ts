@@ -1,14 +1,16 @@
 import { weekOf } from '../../core/stats-contributions.js';
 import { suppressLines, type Line } from '../../core/suppression.js';
-import { MODALITIES, OBJECTS, RELATIONSHIPS } from '../../core/typology.js';
+import { MODALITIES, OBJECTS, PCDM_RELATIONSHIPS, PCHM_RELATIONSHIPS, RELATIONSHIPS } from '../../core/typology.js';
 import type { CourseStats, PersistenceKey, ShownCount } from '../../protocol/stats.js';
 
 /*
  * Turns a course's counters into the instructor's answer, withholding small
  * counts and their complements over the whole view at once: the typology
  * margins are the totals of both cross-tables, the group sizes and the weekly
- * series add up to the groups formed, and the persistence rows to the
- * learners reported. Pure: the route reads the counters and the cells
+ * series add up to the groups formed, the PCHM and PCDM relationships come
+ * close to the invites and requests accepted, and the persistence rows add up
+ * to the learners reported. A line's total is treated as the sum of its
+ * entries, the safe reading where it is only close to it. Pure: the route reads the counters and the cells
  * withheld last time, and stores the cells withheld this time.
  */
 
@@ -53,6 +55,10 @@ function viewLines(weeks: readonly string[]): { keys: string[]; lines: Array<{ e
   lines.push({ entries: RELATIONSHIPS.map((r) => `rel:${r}`), total: 'groups.formed' });
   lines.push({ entries: OBJECTS.map((o) => `obj:${o}`), total: 'groups.formed' });
   lines.push({ entries: MODALITIES.map((m) => `mod:${m}`), total: 'groups.formed' });
+  // Tandems formed by invites carry a PCHM relationship, by requests a PCDM one: the funnels' acceptances come
+  // close to those sums, so they are treated as their totals too.
+  lines.push({ entries: PCHM_RELATIONSHIPS.map((r) => `rel:${r}`), total: 'invites.accepted' });
+  lines.push({ entries: PCDM_RELATIONSHIPS.map((r) => `rel:${r}`), total: 'requests.accepted' });
   lines.push({ entries: SIZES.map((s) => `size:${s}`), total: 'groups.active' });
   lines.push({ entries: ['groups.active', 'groups.dissolved'], total: 'groups.formed' });
   if (weeks.length > 0) lines.push({ entries: weeks.map((w) => `week:${w}`), total: 'groups.formed' });

@@ -33,6 +33,7 @@ const LearnerState = z.object({
 });
 const InviteRow = z.object({ created_at: z.string(), opened: z.number(), accept_seconds: z.nullable(z.number()) });
 const CounterRow = z.object({ key: z.string(), n: z.number() });
+const EventRow = z.object({ id: z.string(), type: z.string(), body: z.string() });
 
 type StatsTx = Pick<StoreTx, 'statsCounters' | 'medianAcceptSeconds' | 'withheldKeys' | 'setWithheldKeys'>;
 
@@ -112,7 +113,7 @@ export function createSqliteStats(db: Database.Database): SqliteStats {
     const memory = new MemoryStatsState();
     let read = 0;
     for (const row of q.events.iterate()) {
-      const r = fromRow(z.object({ id: z.string(), type: z.string(), body: z.string() }), row, 'event row');
+      const r = fromRow(EventRow, row, 'event row');
       read++;
       if (STATS_EVENT_TYPES.has(r.type)) applyStatsEvent(memory, statsFields(r.id, r.body));
     }
