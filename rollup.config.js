@@ -1,5 +1,6 @@
 // Builds dist/tandem.js, the one file a course page loads with a script tag.
 // Element code that only some pages need can be split into lazy chunks beside it.
+// A second build writes dist/tandem-dashboard.js, the instructor's script: one file of its own.
 import { resolve } from 'node:path';
 import { nodeResolve } from '@rollup/plugin-node-resolve';
 import terser from '@rollup/plugin-terser';
@@ -11,13 +12,13 @@ import esbuild from 'rollup-plugin-esbuild';
  * break stays, so whitespace keeps its meaning in HTML and CSS and line
  * comments still end where they did.
  */
-const templateIndentation = {
+const templateIndentation = (files = /[/\\]src[/\\]elements[/\\][^/\\]+\.ts$/) => ({
   name: 'template-indentation',
   transform(code, id) {
-    if (!/[/\\]src[/\\]elements[/\\][^/\\]+\.ts$/.test(id)) return null;
+    if (!files.test(id)) return null;
     return { code: code.replace(/\n[ \t]+/g, '\n'), map: null };
   },
-};
+});
 
 /** Every module `id` imports statically, transitively, itself included. */
 function reach(id, getModuleInfo, seen = new Set()) {
@@ -54,13 +55,32 @@ function manualChunks(id, { getModuleInfo }) {
   return chunkOf.get(id);
 }
 
-export default {
+function onwarn(warning, warn) {
+  // zod's core modules import each other; harmless, and not ours to change.
+  if (warning.code === 'CIRCULAR_DEPENDENCY' && warning.ids?.every((id) => id.includes('node_modules'))) return;
+  warn(warning);
+}
+
+/** The plugins of both builds (new instances for each), `files` naming the element sources whose indentation goes. */
+const plugins = (files) => [
+  // 'production' keeps Lit's dev build (warnings, checks) out, whatever a dependency's default export is.
+  nodeResolve({ browser: true, exportConditions: ['production'] }),
+  templateIndentation(files),
+  esbuild({ target: 'es2022', tsconfig: 'tsconfig.json' }),
+  terser({
+    ecma: 2022,
+    module: true,
+    // `unsafe` turns String(x) into x + "", new RegExp(…) into RegExp(…) and the like: the same for the values this
+    // code handles (strings, numbers, errors; never symbols). `keep_fargs: false` drops unused trailing parameters:
+    // nothing here (Lit, zod, idb-keyval, ours) reads a function's length. About 70 bytes less on every page.
+    compress: { passes: 3, unsafe_arrows: true, pure_getters: true, unsafe: true, keep_fargs: false },
+    format: { comments: false },
+  }),
+];
+
+const learner = {
   input: { tandem: 'src/index.ts' },
-  onwarn(warning, warn) {
-    // zod's core modules import each other; harmless, and not ours to change.
-    if (warning.code === 'CIRCULAR_DEPENDENCY' && warning.ids?.every((id) => id.includes('node_modules'))) return;
-    warn(warning);
-  },
+  onwarn,
   output: {
     dir: 'dist',
     format: 'es',
@@ -73,19 +93,29 @@ export default {
     sourcemap: 'hidden',
     generatedCode: 'es2015',
   },
-  plugins: [
-    // 'production' keeps Lit's dev build (warnings, checks) out, whatever a dependency's default export is.
-    nodeResolve({ browser: true, exportConditions: ['production'] }),
-    templateIndentation,
-    esbuild({ target: 'es2022', tsconfig: 'tsconfig.json' }),
-    terser({
-      ecma: 2022,
-      module: true,
-      // `unsafe` turns String(x) into x + "", new RegExp(…) into RegExp(…) and the like: the same for the values this
-      // code handles (strings, numbers, errors; never symbols). `keep_fargs: false` drops unused trailing parameters:
-      // nothing here (Lit, zod, idb-keyval, ours) reads a function's length. About 70 bytes less on every page.
-      compress: { passes: 3, unsafe_arrows: true, pure_getters: true, unsafe: true, keep_fargs: false },
-      format: { comments: false },
-    }),
-  ],
+  plugins: plugins(),
 };
+
+/**
+ * The instructor's dashboard, `dist/tandem-dashboard.js`: a build of its own, so
+ * that it shares no chunk with the learner pages (their files stay byte for
+ * byte what they were) and an instructor's page loads one file. It carries its
+ * own copy of Lit and zod; the two scripts on one page would work, each with
+ * its own. Its element sources include src/elements/dashboard/.
+ */
+const dashboard = {
+  input: { 'tandem-dashboard': 'src/dashboard.ts' },
+  onwarn,
+  output: {
+    dir: 'dist',
+    format: 'es',
+    entryFileNames: '[name].js',
+    // One file, whatever the sources import lazily.
+    inlineDynamicImports: true,
+    sourcemap: 'hidden',
+    generatedCode: 'es2015',
+  },
+  plugins: plugins(/[/\\]src[/\\]elements[/\\](dashboard[/\\])?[^/\\]+\.ts$/),
+};
+
+export default [learner, dashboard];

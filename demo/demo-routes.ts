@@ -1,7 +1,8 @@
 /**
  * The demo's server side: a course page, sign-in as a roster learner through
- * a cookie, the platform's "token-url" that signs that learner's token, and
- * an example webhook receiver (the platform's side of notifications).
+ * a cookie, the platform's "token-url" that signs that learner's token, an
+ * example webhook receiver (the platform's side of notifications), and an
+ * instructor page with the dashboard, signed in as a demo instructor.
  * A real platform replaces all of this with its own session, a small token
  * route (see the README's Open edX and Moodle how-tos) and its own receiver.
  */
@@ -40,6 +41,14 @@ export const DEMO_ROSTER: Readonly<Record<string, string>> = {
 };
 
 export const DEMO_TOKEN_LIFETIME_SECONDS = 15 * 60;
+
+/**
+ * The demo course's instructor, whom `/instructor` is signed in as: anyone
+ * who opens that page gets her token (it is a demo). A platform signs its
+ * instructors' tokens only for its signed-in course staff.
+ */
+export const DEMO_INSTRUCTOR = { sub: 'demo-instructor', name: 'Dr. Inès Moreau', role: 'instructor' } as const;
+
 const AS_COOKIE = 'tandem_demo_as';
 
 /** The page's CSP: no inline script, no eval; styles inline only because the page's own CSS may use them. */
@@ -304,6 +313,168 @@ function signInPage(back: string): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><link rel="icon" href="data:,"><link rel="stylesheet" href="/demo/demo.css"><title>Sign in · ${escapeHtml(DEMO_COURSE.title)}</title></head><body><main class="sign-in"><h1>Sign in or enroll</h1><p>${escapeHtml(DEMO_COURSE.title)} is a demo course. Pick a demo learner to continue as:</p><ul>${links}</ul><p><a href="/demo/signout">Sign out</a></p></main></body></html>`;
 }
 
+// ---------------------------------------------------------------------------
+// The instructor page: the dashboard, signed in as the demo instructor.
+// ---------------------------------------------------------------------------
+
+export type DemoLang = 'en' | 'fr';
+
+/** The page's language from `?lang=`: French for `fr` (and `fr-*`), else English. */
+export function demoLang(url: URL): DemoLang {
+  return /^fr(-|$)/i.test(url.searchParams.get('lang') ?? '') ? 'fr' : 'en';
+}
+
+type InstructorText =
+  | 'title' | 'signedIn' | 'back' | 'other' | 'course' | 'dashboard' | 'breadcrumb' | 'heading' | 'demo' | 'aboutLabel'
+  | 'whatTitle' | 'what' | 'privacyTitle' | 'privacy' | 'wiringTitle' | 'wiring' | 'emptyTitle' | 'empty';
+
+const INSTRUCTOR_TEXTS: Record<DemoLang, Record<InstructorText, string>> = {
+  en: {
+    title: 'Instructor dashboard',
+    signedIn: 'Signed in as {name}, demo instructor',
+    back: 'Back to the course',
+    other: 'Français',
+    course: 'Course',
+    dashboard: 'Instructor dashboard',
+    breadcrumb: 'Demo platform · instructor view',
+    heading: 'How your learners study together',
+    demo:
+      'This is a demo: you are signed in as {name}, an instructor of this course, without a password. Anyone who opens this page gets her token; a real platform shows the dashboard to the course’s staff only.',
+    aboutLabel: 'About this page',
+    whatTitle: 'What the dashboard shows',
+    what:
+      'How the course’s learners pair up: their groups by relationship, by what they do together and by how they interact (Table 1 of Cisel, 2017, filled in by the course), the groups’ sizes and life week by week, the way from an invite or a request to a group, and how learners in a group persist compared with those alone — a correlation, not proof.',
+    privacyTitle: 'Counts only',
+    privacy:
+      'Never a name. Counts under the course’s threshold (5 unless the course sets another, at least 3) are withheld, with a few others so that none can be worked out by subtraction.',
+    wiringTitle: 'On a platform',
+    wiring:
+      'Load {script} on a page only the course’s staff can open, with a {config} whose {tokenUrl} answers the signed-in instructor’s token ({role}, the course id), signed with the secret the platform shares with the endpoint. The platform reports learners’ progress server to server ({progress}, with its platform key).',
+    emptyTitle: 'Empty?',
+    empty: 'Run {seed}, then {start} again: it seeds a realistic run of this course, about 300 learners over 8 weeks.',
+  },
+  fr: {
+    title: 'Tableau de bord de l’enseignant',
+    signedIn: 'Connectée : {name}, enseignante de démonstration',
+    back: 'Retour au cours',
+    other: 'English',
+    course: 'Cours',
+    dashboard: 'Tableau de bord',
+    breadcrumb: 'Plateforme de démonstration · vue enseignant',
+    heading: 'Comment vos apprenants étudient ensemble',
+    demo:
+      'Ceci est une démonstration : vous êtes connecté·e sans mot de passe comme {name}, enseignante de ce cours. Quiconque ouvre cette page reçoit son jeton ; une vraie plateforme ne montre le tableau de bord qu’à l’équipe du cours.',
+    aboutLabel: 'À propos de cette page',
+    whatTitle: 'Ce que montre le tableau de bord',
+    what:
+      'Comment les apprenants du cours se regroupent : leurs groupes par relation, par ce qu’ils font ensemble et par la manière dont ils interagissent (le tableau 1 de Cisel, 2017, rempli par le cours), la taille et la vie des groupes semaine après semaine, le chemin d’une invitation ou d’une demande jusqu’au groupe, et la persévérance des apprenants en groupe comparée à celle des apprenants seuls — une corrélation, pas une preuve.',
+    privacyTitle: 'Des effectifs seulement',
+    privacy:
+      'Jamais un nom. Les effectifs sous le seuil du cours (5 sauf réglage du cours, au moins 3) sont masqués, avec quelques autres pour qu’aucun ne puisse être retrouvé par soustraction.',
+    wiringTitle: 'Sur une plateforme',
+    wiring:
+      'Chargez {script} sur une page que seule l’équipe du cours peut ouvrir, avec un {config} dont le {tokenUrl} renvoie le jeton de l’enseignant connecté ({role}, l’identifiant du cours), signé avec le secret que la plateforme partage avec le serveur. La plateforme transmet la progression des apprenants de serveur à serveur ({progress}, avec sa clé de plateforme).',
+    emptyTitle: 'Vide ?',
+    empty: 'Lancez {seed}, puis {start} à nouveau : cela remplit le cours d’un déroulement réaliste, environ 300 apprenants sur 8 semaines.',
+  },
+};
+
+/** Fills `{name}` placeholders with HTML already escaped or built here. */
+function fill(text: string, values: Record<string, string>): string {
+  return escapeHtml(text).replace(/\{(\w+)\}/g, (all, key: string) => values[key] ?? all);
+}
+
+/**
+ * /instructor: the dashboard element, configured like the learner elements
+ * and signed in through `/demo/instructor-token`, beside a short explanation.
+ * No inline script: the page runs under DEMO_CSP like the course page.
+ */
+export function instructorPage(lang: DemoLang): string {
+  const t = INSTRUCTOR_TEXTS[lang];
+  const other: DemoLang = lang === 'en' ? 'fr' : 'en';
+  const name = escapeHtml(DEMO_INSTRUCTOR.name);
+  const code = (s: string) => `<code>${escapeHtml(s)}</code>`;
+  const course = escapeHtml(DEMO_COURSE.id);
+  return `<!doctype html>
+<html lang="${lang}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="icon" href="data:,">
+<link rel="stylesheet" href="/demo/demo.css">
+<style>
+.instructor .layout { max-width: 90rem; grid-template-columns: minmax(0, 1fr) minmax(16rem, 20rem); }
+.instructor .platform .who { color: #fff; padding: 0.5rem; }
+.instructor .lesson { --tandem-font: 15px/1.5 system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif; --tandem-accent: #0b5cad; --tandem-radius: 0.5rem; }
+.instructor tandem-dashboard:not(:defined) { display: block; min-height: 40rem; }
+.instructor .study-panel h2 { font-size: 1rem; margin: 0 0 0.25rem; }
+.instructor .study-panel p { margin: 0; }
+@media (max-width: 50rem) { .instructor .layout { grid-template-columns: minmax(0, 1fr); } }
+</style>
+<!-- The instructor's script of its own: learners' pages never load it. -->
+<script type="module" src="/dist/tandem-dashboard.js"></script>
+<title>${escapeHtml(t.title)} · ${escapeHtml(DEMO_COURSE.title)}</title>
+</head>
+<body class="instructor">
+<header class="platform">
+<a class="brand" href="/">OpenMOOC</a>
+<nav aria-label="${lang === 'fr' ? 'Compte' : 'Account'}">
+<span class="who">${fill(t.signedIn, { name })}</span>
+<a href="/instructor?lang=${other}" hreflang="${other}" lang="${other}">${escapeHtml(t.other)}</a>
+<a href="/">${escapeHtml(t.back)}</a>
+</nav>
+</header>
+<div class="course-bar">
+<p class="course-name">${escapeHtml(DEMO_COURSE.title)} <span>· ${course}</span></p>
+<nav aria-label="${lang === 'fr' ? 'Cours' : 'Course'}">
+<a href="/">${escapeHtml(t.course)}</a>
+<a href="/instructor${lang === 'fr' ? '?lang=fr' : ''}" aria-current="page">${escapeHtml(t.dashboard)}</a>
+</nav>
+</div>
+<tandem-config endpoint="/" course="${course}" course-title="${escapeHtml(DEMO_COURSE.title)}" token-url="/demo/instructor-token" lang="${lang}"></tandem-config>
+<div class="layout">
+<main class="lesson">
+<p class="breadcrumb">${escapeHtml(t.breadcrumb)}</p>
+<h1>${escapeHtml(t.heading)}</h1>
+<p class="tip">${fill(t.demo, { name })}</p>
+<tandem-dashboard></tandem-dashboard>
+</main>
+<aside class="study-panel" aria-label="${escapeHtml(t.aboutLabel)}">
+<section><h2>${escapeHtml(t.whatTitle)}</h2><p>${fill(t.what, {})}</p></section>
+<section><h2>${escapeHtml(t.privacyTitle)}</h2><p>${fill(t.privacy, {})}</p></section>
+<section><h2>${escapeHtml(t.wiringTitle)}</h2><p>${fill(t.wiring, {
+    script: code('tandem-dashboard.js'),
+    config: code('<tandem-config>'),
+    tokenUrl: code('token-url'),
+    role: code('role: "instructor"'),
+    progress: code('POST /v1/courses/{course}/progress'),
+  })}</p></section>
+<section><h2>${escapeHtml(t.emptyTitle)}</h2><p>${fill(t.empty, { seed: code('npm run demo:seed-course'), start: code('npm start') })}</p></section>
+</aside>
+</div>
+</body>
+</html>
+`;
+}
+
+/** The demo instructor's token for the demo course, valid 15 minutes from `now` (as learners' are). */
+export function demoInstructorToken(config: ServerConfig, now: Date): string {
+  const issuedAt = Math.floor(now.getTime() / 1000);
+  return signToken(
+    {
+      sub: DEMO_INSTRUCTOR.sub,
+      name: DEMO_INSTRUCTOR.name,
+      course: DEMO_COURSE.id,
+      role: DEMO_INSTRUCTOR.role,
+      iss: config.jwtIssuer,
+      aud: config.jwtAudience,
+      iat: issuedAt,
+      exp: issuedAt + DEMO_TOKEN_LIFETIME_SECONDS,
+    },
+    config.jwtSecret,
+  );
+}
+
 const PLACEHOLDER_PAGE = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${DEMO_COURSE.title}</title><script type="module" src="/dist/tandem.js"></script></head><body><main><h1>${DEMO_COURSE.title}</h1><tandem-config endpoint="/" course="${DEMO_COURSE.id}" token-url="/demo/token" enroll-url="/demo/enroll"></tandem-config><tandem-join></tandem-join><tandem-invite></tandem-invite><tandem-groups></tandem-groups></main></body></html>`;
 
 /** Reads a file under `root/folder`, refusing any path that escapes it. */
@@ -342,6 +513,9 @@ async function serveFile(res: ServerResponse, root: string, folder: string, enco
  * - `GET /demo/signout`;
  * - `POST /demo/webhook` the example webhook receiver (when a webhook secret is
  *   configured), `GET /demo/notifications` what it received;
+ * - `GET /instructor[?lang=fr]` the instructor's page with `<tandem-dashboard>`,
+ *   and `GET /demo/instructor-token` the demo instructor's 15-minute token
+ *   (no sign-in: it is a demo, and the page says so);
  * - `GET /dist/*` the built widget, `GET /demo/*.css|js|…` the demo's static files.
  */
 export function createDemoRoutes(options: { config: ServerConfig; now?: () => Date; rootDir?: string }): FallbackHandler {
@@ -366,6 +540,17 @@ export function createDemoRoutes(options: { config: ServerConfig; now?: () => Da
       const headers = { 'Content-Type': 'text/html; charset=utf-8', 'Content-Security-Policy': DEMO_CSP, 'Cache-Control': 'no-store' };
       res.writeHead(200, headers);
       res.end(notificationsPage(receiver?.list() ?? [], receiver !== null));
+      return true;
+    }
+
+    if (path === '/instructor') {
+      res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', 'Content-Security-Policy': DEMO_CSP, 'Cache-Control': 'no-cache' });
+      res.end(instructorPage(demoLang(url)));
+      return true;
+    }
+
+    if (path === '/demo/instructor-token') {
+      sendText(res, 200, demoInstructorToken(config, now()));
       return true;
     }
 

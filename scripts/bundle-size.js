@@ -11,6 +11,9 @@
 //
 // Part 2's chunks are named, so a new lazy chunk counts on the part-1 page unless it
 // is one of them. Used by `npm run size` and by `npm run bench` (measureBundle).
+//
+// The instructor's dashboard is a script of its own, dist/tandem-dashboard.js, with a
+// budget of its own (measureDashboard); no learner page may load it.
 import { readFileSync, existsSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { gzipSync, constants } from 'node:zlib';
@@ -20,6 +23,9 @@ export const BUDGET_BYTES = 25_600;
 /** The page with every learner element. */
 export const ALL_ELEMENTS_BUDGET_BYTES = 32_768;
 export const ENTRY = 'dist/tandem.js';
+/** The instructor's dashboard script with whatever it loads (bench's `bundle.dashboard_gzip_bytes`). */
+export const DASHBOARD_BUDGET_BYTES = 30_720;
+export const DASHBOARD_ENTRY = 'dist/tandem-dashboard.js';
 
 /** Lazy chunks are named after their module (rollup.config.js): message catalogues after their language. */
 const CATALOGUE = /^(en|fr)-[\w-]+\.js$/;
@@ -127,4 +133,32 @@ export function measurePages(entry = ENTRY) {
  */
 export function measureBundle(entry = ENTRY) {
   return measurePages(entry).part1;
+}
+
+/**
+ * The instructor's page: `tandem-dashboard.js`, every file it imports
+ * statically, and every file it may import lazily (none today: it is built as
+ * one file), all counted. (bench/run.ts prints `total` as `bundle.dashboard_gzip_bytes`.)
+ * @returns {{ total: number, files: { file: string, bytes: number }[] }}
+ */
+export function measureDashboard(entry = DASHBOARD_ENTRY) {
+  if (!existsSync(entry)) throw new Error(`${entry} is missing: run rollup -c first`);
+  const lazy = new Set();
+  const loaded = closure(entry, lazy);
+  // What it loads lazily counts too, with what that imports (the lazy set grows as it is read).
+  for (let more = true; more; ) {
+    more = false;
+    for (const file of [...lazy]) {
+      if (loaded.has(file)) continue;
+      for (const f of closure(file, lazy)) loaded.add(f);
+      more = true;
+    }
+  }
+  const files = [...loaded].map((file) => ({ file, bytes: gzip(file) }));
+  return { total: files.reduce((sum, f) => sum + f.bytes, 0), files };
+}
+
+/** Learner files (of `measurePages`) that name the dashboard's tag: its code would have reached a learner page. */
+export function dashboardLeaks(pages) {
+  return pages.all.files.filter(({ file }) => readFileSync(file, 'utf8').includes('tandem-dashboard')).map(({ file }) => `${file} holds the dashboard's code`);
 }

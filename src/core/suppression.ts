@@ -2,19 +2,20 @@
  * Small-count suppression for the instructor's tables (issue 4, "Privacy"):
  * pure, deterministic. A count from 1 to threshold − 1 is never shown
  * ("fewer than N"), and complementary cells are suppressed so that none can be
- * recovered by subtraction from what is shown: in every line of the table
- * (each row with its row total, each column with its column total, the row
- * totals with the grand total, the column totals with the grand total) that
- * shows its total, the number of suppressed entries is never exactly one.
+ * recovered by subtraction (or a withheld total by addition) from what is
+ * shown: in every line of the table (each row with its row total, each column
+ * with its column total, the row totals with the grand total, the column
+ * totals with the grand total), the number of suppressed values, the total
+ * counted as one of them, is never exactly one.
  *
  * Totals are treated as sums of their line, the safe reading: the typology
  * tables count a group once under each code it carries, so their totals are
  * at most the sums, and a rule that protects sums protects them too.
  *
- * Complements are chosen deterministically: the smallest shown count of the
+ * Complements are chosen deterministically: the smallest shown entry of the
  * line (ties: the first), zeros last (a suppressed zero protects as well as
  * any other, but hides a fact that discloses nobody), and the line's total
- * only when the line has nothing else left to suppress.
+ * only when the line has no entry left to suppress.
  */
 
 /** The smallest threshold a course may set, and the default. */
@@ -70,13 +71,14 @@ export function suppressLines(
   for (let changed = true; changed; ) {
     changed = false;
     for (const line of lines) {
-      if (hidden[line.total]) continue;
-      const suppressed = line.entries.filter((p) => hidden[p]).length;
+      // A lone withheld entry is its total minus the rest; a lone withheld total is the sum of its entries.
+      const suppressed = line.entries.filter((p) => hidden[p]).length + (hidden[line.total] ? 1 : 0);
       if (suppressed !== 1) continue;
       const candidates = line.entries.filter((p) => !hidden[p]);
       const remembered = candidates.filter((p) => previous.has(p));
-      const complement = pickComplement(remembered.length > 0 ? remembered : candidates, values);
-      hidden[complement ?? line.total] = true;
+      const complement = pickComplement(remembered.length > 0 ? remembered : candidates, values) ?? line.total;
+      if (hidden[complement]) continue; // a line of no entries: nothing can be recovered from it
+      hidden[complement] = true;
       changed = true;
     }
   }
@@ -139,14 +141,15 @@ function pickComplement(positions: readonly number[], values: readonly number[])
 }
 
 /**
- * Lines of a shown table in which exactly one entry is suppressed while the
- * total is shown (so it could be recovered by subtraction), as
- * `row r`, `column c`, `row totals`, `column totals`: empty when safe.
+ * Lines of a shown table in which exactly one value, entries and total
+ * together, is suppressed (so it could be recovered by subtraction or
+ * addition), as `row r`, `column c`, `row totals`, `column totals`: empty
+ * when safe.
  */
 export function recoverableLines(shown: ShownTable): string[] {
   const found: string[] = [];
   const check = (label: string, entries: readonly (number | null)[], total: number | null) => {
-    if (total !== null && entries.filter((e) => e === null).length === 1) found.push(label);
+    if ([...entries, total].filter((e) => e === null).length === 1) found.push(label);
   };
   shown.cells.forEach((row, r) => check(`row ${r}`, row, shown.rowTotals[r]!));
   shown.colTotals.forEach((total, c) => check(`column ${c}`, shown.cells.map((row) => row[c]!), total));

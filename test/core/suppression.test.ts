@@ -78,4 +78,14 @@ describe('small-count suppression', () => {
     // A remembered position that is no longer a candidate does not stop a fresh choice.
     assert.deepEqual(at([3, 8, 7, 18], new Set([3])), [true, false, true, false]);
   });
+
+  it('suppressLines withholds an entry beside a withheld total, which would otherwise be the sum of what is shown', () => {
+    // sizes 2 and 3 → active groups; active and dissolved → formed. Dissolved (4) is small, active its complement,
+    // and then active = 51 + 25 unless one of the sizes goes too.
+    const lines = [
+      { entries: [0, 1], total: 2 },
+      { entries: [2, 3], total: 4 },
+    ];
+    assert.deepEqual(suppressLines([51, 25, 76, 4, 80], lines, 5), [false, true, true, true, false]);
+  });
 });

@@ -25,12 +25,23 @@ export async function openPage(context: BrowserContext, url: string, who: string
   return page;
 }
 
-/** Alice's invite form, filled and sent through the UI; resolves once the link is shown. */
-export async function createInviteThroughUi(page: Page, timeout = 15_000): Promise<string> {
+/** What an invite proposes, by the labels the form shows. */
+export interface InviteChoice {
+  relationship: string;
+  object: string;
+  modality: string;
+}
+
+/** The invite form, filled and sent through the UI (a friend, to talk about the course, by email, unless told); resolves once the link is shown. */
+export async function createInviteThroughUi(
+  page: Page,
+  choice: InviteChoice = { relationship: 'Friend', object: 'Talk about the course', modality: 'Email' },
+  timeout = 15_000,
+): Promise<string> {
   const invite = page.locator('tandem-invite');
-  await invite.getByRole('radio', { name: 'Friend' }).check();
-  await invite.getByRole('checkbox', { name: 'Talk about the course' }).check();
-  await invite.getByRole('checkbox', { name: 'Email' }).check();
+  await invite.getByRole('radio', { name: choice.relationship }).check();
+  await invite.getByRole('checkbox', { name: choice.object }).check();
+  await invite.getByRole('checkbox', { name: choice.modality }).check();
   await invite.getByRole('button', { name: 'Create the invite link' }).click();
   const linkBox = invite.getByLabel('Invite link');
   await linkBox.waitFor({ timeout });

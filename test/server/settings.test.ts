@@ -7,6 +7,8 @@ import { readCoursesFile } from '../../src/server/config.js';
 import { makeDataDir, startTestServer, TEST_COURSE, TEST_PLATFORM_KEY, type TestServer } from '../helpers/server.js';
 
 const FILE_SETTINGS = { groupSize: 4, objects: ['discuss', 'encouragement'], modalities: ['email'], inviteLifetimeDays: 10 };
+/** Optional keys a course's settings leave out are answered with their defaults. */
+const withDefaults = (settings: object) => ({ city: true, poolEveryHours: 0, suppressionThreshold: 5, ...settings });
 const settingsPath = (course: string) => `/v1/courses/${encodeURIComponent(course)}/settings`;
 
 describe('course settings', () => {
@@ -27,9 +29,9 @@ describe('course settings', () => {
   it('serves the courses file’s settings (without the title), and defaults for other courses', async () => {
     const fromFile = await server.request(settingsPath(TEST_COURSE));
     assert.equal(fromFile.status, 200);
-    assert.deepEqual(fromFile.json, FILE_SETTINGS);
+    assert.deepEqual(fromFile.json, withDefaults(FILE_SETTINGS));
     const other = await server.request(settingsPath('course-without-settings'));
-    assert.deepEqual(other.json, DEFAULT_COURSE_SETTINGS);
+    assert.deepEqual(other.json, withDefaults(DEFAULT_COURSE_SETTINGS));
   });
 
   it('refuses a PUT without the platform key (401) or with a wrong one (403)', async () => {
@@ -40,7 +42,7 @@ describe('course settings', () => {
     const wrong = await server.request(settingsPath(TEST_COURSE), { method: 'PUT', body, headers: { 'x-tandem-platform-key': 'not-the-key-0123456789' } });
     assert.equal(wrong.status, 403);
     assert.equal(wrong.json.error.code, 'forbidden');
-    assert.deepEqual((await server.request(settingsPath(TEST_COURSE))).json, FILE_SETTINGS);
+    assert.deepEqual((await server.request(settingsPath(TEST_COURSE))).json, withDefaults(FILE_SETTINGS));
   });
 
   it('validates PUT bodies', async () => {
@@ -61,14 +63,14 @@ describe('course settings', () => {
       headers: { 'x-tandem-platform-key': TEST_PLATFORM_KEY },
     });
     assert.equal(put.status, 200, put.text);
-    assert.deepEqual((await server.request(settingsPath(TEST_COURSE))).json, online);
+    assert.deepEqual((await server.request(settingsPath(TEST_COURSE))).json, withDefaults(online));
 
     const refused = await server.command('alice', { type: 'invite.create', relationship: 'friend', objects: ['discuss'], modalities: ['email'] });
     assert.equal(refused.status, 422);
     const accepted = await server.command('alice', { type: 'invite.create', relationship: 'friend', objects: ['mutual-help'], modalities: ['email'] });
     assert.equal(accepted.status, 200, accepted.text);
     assert.equal(accepted.json.state.invites[0].expiresAt, '2025-03-05T09:00:00.000Z');
-    assert.deepEqual(accepted.json.state.settings, online);
+    assert.deepEqual(accepted.json.state.settings, online, "a learner's state carries the part-1 settings only");
   });
 
   it('refuses the PUT route when no platform key is configured', async () => {

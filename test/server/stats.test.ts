@@ -106,11 +106,11 @@ function allCounts(stats: CourseStats): Array<[string, number | null]> {
   return out;
 }
 
-/** Lines of the answer in which one count is withheld while the total is shown: each could be recovered by subtraction. */
+/** Lines of the answer with exactly one withheld value, entries and total together: it could be recovered by subtraction or addition. */
 function recoverable(stats: CourseStats): string[] {
   const found: string[] = [];
   const check = (label: string, entries: Array<number | null>, total: number | null) => {
-    if (total !== null && entries.filter((e) => e === null).length === 1) found.push(label);
+    if (entries.length > 0 && [...entries, total].filter((e) => e === null).length === 1) found.push(label);
   };
   const { typology: t, groups: g } = stats;
   const formed = g.formed;
