@@ -23,19 +23,25 @@
  * The seed's server queues no webhook notification (eight weeks of history
  * are not news) and runs no scheduled pool round; it writes the roster's
  * discovery data first, as `npm start` does, since that is written only into
- * a course without profiles. A store whose seed finished (demo-seed-0001's
- * final report is there) is left as it is; one whose seed stopped half-way
- * (its first command is there, not the final report) is refused.
+ * a course without profiles. It puts the demo course's settings back to the
+ * demo's (`DEMO_COURSE.settings`, with the platform key's `PUT settings`)
+ * when they differ, since anyone may change them on `/instructor`: the run
+ * always starts from them, and a store already seeded gets them back. A
+ * store whose seed finished (demo-seed-0001's final report is there) is
+ * otherwise left as it is; one whose seed stopped half-way (its first
+ * command is there, not the final report) is refused, and nothing is written.
  *
  * The seeded people are made up: ids `demo-seed-0001`…`demo-seed-0300`,
  * display names from a small list, never an email.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { isDeepStrictEqual } from 'node:util';
 import { mulberry32 } from '../src/core/prng.js';
+import { DEFAULT_SUPPRESSION_THRESHOLD } from '../src/core/suppression.js';
 import { MODALITIES, OBJECTS, PCHM_RELATIONSHIPS, type Modality, type ObjectCode, type PchmRelationship, type Relationship } from '../src/core/typology.js';
 import { CommandResponse, InviteDetails } from '../src/protocol/api.js';
-import { MyDiscovery, type PeerProfileInput } from '../src/protocol/peers.js';
+import { EndpointCourseSettings, MyDiscovery, type PeerProfileInput } from '../src/protocol/peers.js';
 import { PoolRun } from '../src/protocol/pool.js';
 import { RequestAnswer } from '../src/protocol/requests.js';
 import { CourseStats } from '../src/protocol/stats.js';
@@ -68,6 +74,13 @@ export function seedUuid(label: string): string {
   const h = hex.join('');
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 }
+
+/**
+ * The demo course's settings as the endpoint answers them once the seed wrote
+ * `DEMO_COURSE.settings`: the keys those leave out at the endpoint's defaults
+ * (cities allowed, pool matching only on demand, the default threshold).
+ */
+export const SEED_COURSE_SETTINGS: EndpointCourseSettings = { city: true, poolEveryHours: 0, suppressionThreshold: DEFAULT_SUPPRESSION_THRESHOLD, ...DEMO_COURSE.settings };
 
 /** The seed's first command: present once a run has started writing. */
 const FIRST_COMMAND = seedUuid('command:1');
@@ -397,6 +410,18 @@ class Client {
   async stats(): Promise<CourseStats> {
     return this.parsed(CourseStats, 'GET', this.coursePath(DEMO_COURSE.id, 'stats'), { instructor: true, expect: 200 });
   }
+
+  /**
+   * Puts the demo course's settings back to the demo's when they differ (the
+   * platform's `PUT settings`, with its key); says whether it wrote them. The
+   * same settings are left alone: a second run writes nothing.
+   */
+  async demoSettings(): Promise<boolean> {
+    const path = this.coursePath(DEMO_COURSE.id, 'settings');
+    if (isDeepStrictEqual(await this.parsed(EndpointCourseSettings, 'GET', path, { expect: 200 }), SEED_COURSE_SETTINGS)) return false;
+    await this.parsed(EndpointCourseSettings, 'PUT', path, { platform: true, body: DEMO_COURSE.settings, expect: 200 });
+    return true;
+  }
 }
 
 // ---------------------------------------------------------------------------
@@ -438,6 +463,8 @@ export interface SeedOptions {
 export type SeedOutcome =
   | {
       status: 'seeded';
+      /** True when the demo course's settings had been changed and were put back first. */
+      settingsReset: boolean;
       /** The simulated course's first Monday and the moment it ended. */
       start: string;
       end: string;
@@ -448,7 +475,8 @@ export type SeedOutcome =
       stats: CourseStats;
       ms: number;
     }
-  | { status: 'already-seeded'; ms: number };
+  /** A finished run was there: nothing written but the demo course's settings, put back when they had been changed (`settingsReset`). */
+  | { status: 'already-seeded'; settingsReset: boolean; ms: number };
 
 /** The Monday, 00:00 UTC, of the week holding `date`. */
 export function mondayOf(date: Date): number {
@@ -458,9 +486,11 @@ export function mondayOf(date: Date): number {
 
 /**
  * Seeds the demo course `demo-mooc-101` (and a few groups of the earlier
- * `demo-mooc-100`) in the store of `config.dataDir`. Idempotent: when the
- * store holds a finished run it says so and writes nothing; a run that
- * stopped half-way is reported as an error rather than doubled.
+ * `demo-mooc-100`) in the store of `config.dataDir`, its settings put back
+ * to the demo's first when they were changed. Idempotent: when the store
+ * holds a finished run it says so and writes nothing (but those settings,
+ * when they differ from the demo's); a run that stopped half-way is reported
+ * as an error rather than doubled, and nothing is written.
  */
 export async function seedDemoCourse(options: SeedOptions): Promise<SeedOutcome> {
   const started = performance.now();
@@ -488,31 +518,34 @@ export async function seedDemoCourse(options: SeedOptions): Promise<SeedOutcome>
       started: (await tx.getCommand(FIRST_COMMAND)) !== null,
       finished: (await tx.getEvent(FINISHED_MARKER)) !== null,
     }));
-    if (state.finished) return { status: 'already-seeded', ms: Math.round(performance.now() - started) };
-    if (state.started) {
+    if (state.started && !state.finished) {
       throw new Error(
         `demo seed: ${config.dataDir} holds a seed that stopped half-way; remove its tandem.sqlite files (or point TANDEM_DATA_DIR to an empty folder) and run it again`,
       );
     }
     const base = await app.listen(0, '127.0.0.1');
+    const learners = new Map<number, SeedLearner>();
+    const client = new Client(base, config, () => sim.now, (sub) => nameOf(learners, sub));
+
+    // The demo's settings (groups of 3, every object and modality, the default threshold…), whatever was
+    // changed on /instructor: the run needs them, and a seeded store shows its figures with them. Written at
+    // the simulated clock's start, before the history the run makes.
+    const settingsReset = await client.demoSettings();
+    if (settingsReset) log(`demo course: its settings had been changed; put back to the demo's`);
+    if (state.finished) return { status: 'already-seeded', settingsReset, ms: Math.round(performance.now() - started) };
 
     // The roster's discovery data first, as `npm start` writes it (once): it is
     // written only into a course without profiles, and the seed adds some.
     if (await seedDemoDiscovery(app.store, new Date(start))) log('demo roster: learner profiles and forum replies written (as npm start does)');
 
-    const settings = (await (await fetch(`${base}/v1/courses/${DEMO_COURSE.id}/settings`)).json()) as { groupSize?: number; objects?: string[]; modalities?: string[] };
-    if ((settings.groupSize ?? 0) < 3 || OBJECTS.some((o) => !settings.objects?.includes(o)) || MODALITIES.some((m) => !settings.modalities?.includes(m))) {
-      throw new Error(`demo seed: the demo course's settings were changed (${JSON.stringify(settings)}); the seed needs groups of 3 and every object and modality offered`);
-    }
-
-    const learners = new Map<number, SeedLearner>();
-    const run = new CourseRun(sim, new Client(base, config, () => sim.now, (sub) => nameOf(learners, sub)), learners, { start, end, earlierStart }, log);
+    const run = new CourseRun(sim, client, learners, { start, end, earlierStart }, log);
     run.plan();
     await sim.run();
     const stats = await run.client.stats();
     const ms = Math.round(performance.now() - started);
     return {
       status: 'seeded',
+      settingsReset,
       start: new Date(start).toISOString(),
       end: new Date(end).toISOString(),
       learners: [...learners.values()].filter((l) => l.reported || l.everGrouped || run.touched.has(l.id)).length,
@@ -933,7 +966,9 @@ class CourseRun {
     }
     this.sim.spawn(this.time.start + day * DAY + 20 * HOUR, async () => {
       const run = await this.client.runPool(POOL_SEED);
-      this.log(`pool round (day ${day + 1}): ${run.candidates} candidates, ${run.groups} groups, ${run.matched} matched, ${run.unmatched} left for the next round`);
+      // Started with the instructor's token: a count under the threshold may be withheld (null).
+      const shown = (n: number | null | undefined) => (n === null ? 'withheld' : String(n));
+      this.log(`pool round (day ${day + 1}): ${shown(run.candidates)} candidates, ${shown(run.groups)} groups, ${shown(run.matched)} matched, ${shown(run.unmatched)} left for the next round`);
       // Each learner's widget reads the outcome at their next visit.
       const formed: string[] = [];
       for (const id of ids) {

@@ -2,8 +2,10 @@
  * `npm run demo:seed-course`: seeds the demo store (TANDEM_DATA_DIR, `./data`
  * by default, as `npm start` uses) with a realistic run of the demo course, so
  * that the instructor page (`/instructor`) shows a full dashboard at once.
- * See demo/course-simulation.ts for what it does and how; running it again
- * says the store is already seeded and changes nothing.
+ * See demo/course-simulation.ts for what it does and how. It first puts the
+ * demo course's settings back to the demo's when someone changed them (on
+ * `/instructor`, say); running it again says the store is already seeded and
+ * changes nothing else.
  *
  * It reads the same environment as `npm start` (the JWT secret, issuer and
  * audience the tokens are signed with). Run it while the demo server is
@@ -23,7 +25,11 @@ console.log(`tandem demo seed: ${SEED_LEARNERS} learners over ${SEED_WEEKS} week
 try {
   const outcome = await seedDemoCourse({ config, log: (line) => console.log(`  ${line}`) });
   if (outcome.status === 'already-seeded') {
-    console.log('tandem demo seed: this store is already seeded; nothing changed.');
+    console.log(
+      outcome.settingsReset
+        ? "tandem demo seed: this store is already seeded; the demo course's settings, which had been changed, are the demo's again (nothing else changed)."
+        : 'tandem demo seed: this store is already seeded; nothing changed.',
+    );
   } else {
     const s = outcome.stats;
     const shown = (n: number | null) => (n === null ? 'withheld' : String(n));

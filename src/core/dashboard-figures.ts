@@ -9,16 +9,22 @@
 
 /** The shortest automatic refresh period, in seconds (the issue: at most once every 30 s). */
 export const MIN_REFRESH_SECONDS = 30;
+/**
+ * The longest, in seconds: a day. Browsers keep a timer's delay in 32 bits
+ * (at most 2,147,483,647 ms, about 24.8 days) and run a longer one at once,
+ * which would refresh in a loop; a day is far below that.
+ */
+export const MAX_REFRESH_SECONDS = 86_400;
 export const DEFAULT_REFRESH_SECONDS = 60;
 
 /**
  * The refresh period asked for (the `refresh-seconds` attribute), in
- * seconds: at least `MIN_REFRESH_SECONDS`; the default when the value is no
- * number.
+ * seconds: from `MIN_REFRESH_SECONDS` to `MAX_REFRESH_SECONDS`; the default
+ * when the value is no number.
  */
 export function refreshSeconds(asked: unknown): number {
   const n = typeof asked == 'number' ? asked : parseFloat(String(asked));
-  return Number.isFinite(n) ? Math.max(MIN_REFRESH_SECONDS, n) : DEFAULT_REFRESH_SECONDS;
+  return Number.isNaN(n) ? DEFAULT_REFRESH_SECONDS : Math.min(MAX_REFRESH_SECONDS, Math.max(MIN_REFRESH_SECONDS, n));
 }
 
 /**

@@ -15,7 +15,7 @@ import type { Modality, ObjectCode, Relationship } from './typology.js';
  *   rel:R, obj:O, mod:M, relobj:R:O, relmod:R:M (groups carrying those codes),
  *   learners.grouped, pool.optedIn, pool.matched,
  *   persist.reported, persist:K:learners, persist:K:completed, persist:K:progress (sum, in thousandths)
- *     where K is grouped, alone or a relationship,
+ *     where K is grouped, alone or the relationship of the learner's first group,
  *   invites.created, invites.opened, invites.accepted,
  *   requests.sent, requests.accepted, members.left.
  */
@@ -44,6 +44,8 @@ export interface StatsLearnerState {
 }
 
 export interface StatsInviteState {
+  /** The invite's course: an event of another course naming it changes nothing. */
+  course: string;
   createdAt: string;
   opened: boolean;
   /** Seconds from creation to acceptance, once accepted. */
@@ -100,7 +102,9 @@ export function learnerContributions(l: StatsLearnerState | null): Contributions
   if (l.poolMatched) add(out, 'pool.matched');
   if (l.progress !== null) {
     add(out, 'persist.reported');
-    for (const k of l.grouped ? ['grouped', ...l.relationships] : ['alone']) {
+    // By the relationship of their first group only: the rows then split the grouped learners without
+    // overlap, so that no count or mean can be taken from another by difference.
+    for (const k of l.grouped ? ['grouped', l.relationships[0]!] : ['alone']) {
       add(out, `persist:${k}:learners`);
       add(out, `persist:${k}:completed`, l.completed ? 1 : 0);
       add(out, `persist:${k}:progress`, l.progress);

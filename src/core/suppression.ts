@@ -51,22 +51,50 @@ export interface Line {
   total: number;
 }
 
+export interface SuppressOptions {
+  /**
+   * Positions withheld in the previous answer. Each stays withheld while a
+   * line it is in still holds a small count (so a complement is not released
+   * while what it protects is still there: comparing the two answers would
+   * give it back), and they are chosen first as new complements.
+   */
+  previous?: ReadonlySet<number>;
+  /**
+   * Positions never shown but known anyway (a sum an earlier answer showed, a
+   * difference of two shown counts): a small one is withheld like any count,
+   * so that its lines get complements, but one is never chosen as a
+   * complement, since withholding it would hide nothing.
+   */
+  derived?: ReadonlySet<number>;
+  /**
+   * Positions known whatever this answer shows (a total an earlier answer
+   * showed and that cannot change): counted as shown in their lines, even
+   * when small, and never chosen as complements.
+   */
+  known?: ReadonlySet<number>;
+  /** Positions to withhold whatever their count. */
+  force?: ReadonlySet<number>;
+}
+
 /**
  * The positions to withhold among `values`, given the `lines` that tie them
  * (each total is at most the sum of its entries): every small count, then
- * complements until no line showing its total has exactly one entry withheld.
- * `previous` (positions withheld in the last answer) are chosen first as
- * complements, so that successive answers keep withholding the same cells and
- * comparing them recovers nothing.
+ * complements until no line has exactly one value withheld, its total
+ * counted among them. See `SuppressOptions` for answers over time and for
+ * values that are known without being shown.
  */
-export function suppressLines(
-  values: readonly number[],
-  lines: readonly Line[],
-  threshold: number,
-  previous: ReadonlySet<number> = new Set(),
-): boolean[] {
+export function suppressLines(values: readonly number[], lines: readonly Line[], threshold: number, options: SuppressOptions = {}): boolean[] {
   checkThreshold(threshold);
-  const hidden = values.map((v) => isSmall(v, threshold));
+  const previous = options.previous ?? new Set<number>();
+  const derived = options.derived ?? new Set<number>();
+  const known = options.known ?? new Set<number>();
+  const small = values.map((v, p) => isSmall(v, threshold) && !known.has(p));
+  const hidden = values.map((_, p) => small[p]! || (options.force?.has(p) ?? false));
+  for (const line of lines) {
+    const members = [...line.entries, line.total];
+    if (!members.some((p) => small[p])) continue;
+    for (const p of members) if (previous.has(p) && !derived.has(p)) hidden[p] = true;
+  }
   // Each pass suppresses at least one more position, so this ends within values.length passes.
   for (let changed = true; changed; ) {
     changed = false;
@@ -74,10 +102,11 @@ export function suppressLines(
       // A lone withheld entry is its total minus the rest; a lone withheld total is the sum of its entries.
       const suppressed = line.entries.filter((p) => hidden[p]).length + (hidden[line.total] ? 1 : 0);
       if (suppressed !== 1) continue;
-      const candidates = line.entries.filter((p) => !hidden[p]);
+      const candidates = line.entries.filter((p) => !hidden[p] && !derived.has(p) && !known.has(p));
       const remembered = candidates.filter((p) => previous.has(p));
       const complement = pickComplement(remembered.length > 0 ? remembered : candidates, values) ?? line.total;
-      if (hidden[complement]) continue; // a line of no entries: nothing can be recovered from it
+      // No entry left and a total that is known anyway, or a line of no entries: nothing more can be done.
+      if (hidden[complement] || derived.has(complement) || known.has(complement)) continue;
       hidden[complement] = true;
       changed = true;
     }

@@ -20,7 +20,7 @@ import { SettingsController, type SettingsField } from './dashboard/settings-con
 import { StatsController, realTimers, type Timers } from './dashboard/stats-controller.js';
 import { dashboardStyles } from './dashboard/styles.js';
 import { sections, tableCsv, type Section, type Table } from './dashboard/tables.js';
-import { barChart, columnChart, tableView, type Formats } from './dashboard/views.js';
+import { barChart, cellText, columnChart, tableView, type Formats } from './dashboard/views.js';
 import { define } from './define.js';
 import { CONFIG_CHANGE, fire } from './events.js';
 
@@ -50,11 +50,16 @@ const catalogue = (locale: Locale): Messages =>
  * anyone else, and the element then shows no figures). It loads from its own
  * script, `tandem-dashboard.js`: learners never download it.
  *
- * The figures refresh on their own every `refresh-seconds` (at least 30)
- * while the page is visible, and with the Refresh button.
+ * The figures refresh on their own every `refresh-seconds` (30 s to a day)
+ * while the page is visible, and with the Refresh button; only the first
+ * load and the refreshes asked for are announced to screen readers, and
+ * nothing is asked again on its own once the endpoint refused this person
+ * (403) or nobody usable is signed in (a new configuration, a host's new
+ * token provider, or Retry, with a `token-url`, asks again). Saving the
+ * settings refreshes the figures (a new threshold applies at once).
  *
  * @tagname tandem-dashboard
- * @attr refresh-seconds - Seconds between automatic refreshes: at least 30 (default 60).
+ * @attr refresh-seconds - Seconds between automatic refreshes: from 30 to 86,400 (a day; default 60).
  * @attr endpoint - The endpoint's base URL, as on `<tandem-config>`.
  * @attr course - The course id.
  * @attr course-title - The course's name, in the title.
@@ -100,9 +105,11 @@ export class TandemDashboard extends LitElement {
   #locale: Locale = 'en';
   /** The configuration the client was made for, so re-reading an unchanged one keeps the figures. */
   #key?: string | undefined;
+  /** Stops listening to the host's token provider for the current client. */
+  #unwatch?: (() => unknown) | undefined;
   #logged = new Set<string>();
 
-  /** The automatic refresh period in milliseconds, from `refresh-seconds` (at least 30 s). */
+  /** The automatic refresh period in milliseconds, from `refresh-seconds` (30 s to a day). */
   get periodMs(): number {
     return refreshSeconds(this.refreshSeconds) * 1000;
   }
@@ -128,6 +135,8 @@ export class TandemDashboard extends LitElement {
     document.removeEventListener(CONFIG_CHANGE, this.#resolve);
     // The controllers stopped; coming back starts them again.
     this.#key = undefined;
+    this.#unwatch?.();
+    this.#unwatch = undefined;
   }
 
   /** Reads the configuration; a new endpoint, course or identity starts over with a new client. */
@@ -148,6 +157,9 @@ export class TandemDashboard extends LitElement {
     if (key != this.#key) {
       this.#key = key;
       const client = config ? createDashboardClient(config, this.fetch ? { fetch: this.fetch } : {}) : undefined;
+      this.#unwatch?.();
+      // A host's sign-in or sign-out: the figures are asked for again with the token it gives now.
+      this.#unwatch = client?.onSignInChange(() => void this.#stats.refresh());
       this.#settings.use(client);
       this.#stats.use(client);
     }
@@ -204,6 +216,8 @@ export class TandemDashboard extends LitElement {
     });
     const problem = this.#settings.saveProblem;
     if (problem) fire(this, { code: problem, message: this.#failure(problem) });
+    // The figures as the new settings withhold them (a new threshold): asked for now, quietly ("Settings saved." is said).
+    if (ok) void this.#stats.refresh();
     await this.updateComplete;
     // The form is drawn anew from the endpoint's answer: focus goes back to Save; else to the first wrong field.
     this.renderRoot.querySelector<HTMLElement>(ok || problem ? '#save' : '[aria-invalid="true"], [data-invalid] input')?.focus();
@@ -293,14 +307,19 @@ export class TandemDashboard extends LitElement {
         ? html`<p part="error" class="error">${t('dash.settings-failed')} ${this.#failure(s.loadProblem)}</p>`
         : html`<p class="muted">${t('common.loading')}</p>`;
     const run = s.run;
+    // Absent: not known (yet); null: withheld from an instructor's token as the figures are, shown and explained as in the tables.
     const figures = run && run.status != 'running' ? ([['dash.candidates', run.candidates], ['dash.formed', run.groups], ['dash.matched', run.matched], ['dash.unmatched', run.unmatched]] as const) : [];
+    // The controls show only with figures: the threshold their answer applied.
+    const f = this.#formats(this.#stats.stats!.threshold);
     return html`<section part="section" aria-labelledby="h-controls"><h3 id="h-controls">${t('dash.controls')}</h3><p part="note" class="muted">${t('dash.authority')}</p>${form}<p part="status" role="status">${
       s.saving ? t('dash.saving') : s.saved ? t('dash.saved') : ''
     }</p><p part="error" class="error" role="alert">${s.saveProblem ? this.#failure(s.saveProblem) : ''}</p><div class="row"><button part="button" type="button" class="alt" ?disabled=${s.running || !settings} @click=${this.#run}>${t(
       'dash.run-pool',
     )}</button></div><p part="status" role="status">${
       run ? (run.status == 'running' ? t('dash.pool-started', { time: this.#time(run.startedAt) }) : t(run.status == 'done' ? 'dash.pool-done' : 'dash.pool-failed')) : ''
-    }</p>${figures.some(([, n]) => n !== undefined) ? html`<dl class="run">${figures.map(([id, n]) => html`<dt>${t(id)}</dt><dd>${n ?? t('dash.na')}</dd>`)}</dl>` : ''}<p part="error" class="error" role="alert">${
+    }</p>${figures.some(([, n]) => n !== undefined) ? html`<dl class="run">${figures.map(([id, n]) => html`<dt>${t(id)}</dt><dd>${cellText({ n }, f)}</dd>`)}</dl>` : ''}${
+      figures.some(([, n]) => n === null) ? html`<p part="note" class="legend muted">${t('dash.legend', { threshold: f.threshold })}</p>` : ''
+    }<p part="error" class="error" role="alert">${
       s.runProblem ? this.#failure(s.runProblem) : ''
     }</p></section>`;
   }
@@ -321,7 +340,10 @@ export class TandemDashboard extends LitElement {
     const href = config['enroll-url'];
     const body = denied
       ? denied == 'signed-out'
-        ? html`<p>${problem == 'token_missing' ? t('dash.signed-out') : this.#failure(problem!)}</p>${href ? html`<a part="link button" href=${href}>${t('dash.sign-in')}</a>` : ''}`
+        ? html`<p>${problem == 'token_missing' ? t('dash.signed-out') : this.#failure(problem!)}</p>${href ? html`<a part="link button" href=${href}>${t('dash.sign-in')}</a>` : ''}${
+            // Nothing is asked again on its own while signed out; a token URL may answer otherwise once the instructor signed in.
+            config['token-url'] ? html` <button part="button" type="button" class="alt" ?disabled=${busy} @click=${() => void this.#stats.refresh(true)}>${t('dash.retry')}</button>` : ''
+          }`
         : ''
       : stats
         ? html`${this.#sections().map((section) => this.#section(section, f!))}${this.#controls()}`
@@ -339,10 +361,12 @@ export class TandemDashboard extends LitElement {
               ? t('dash.stale', { time })
               : t('dash.unreachable')
             : this.#failure(problem) + (time ? ' ' + t('dash.stale', { time }) : '');
+    // Said politely: the first load and the refreshes asked for; those on their own change only the visible time.
+    const said = busy && (manual || (!stats && !problem)) ? t(stats ? 'dash.updating' : 'common.loading') : manual && updated && !problem ? updated : '';
     return html`<section part="panel" aria-labelledby="title" aria-busy=${loading}><header><h2 id="title">${t('dash.title', { course: config['course-title'] ?? config.course })}</h2>${
       denied
         ? ''
-        : html`<div class="row"><p part="status" role="status">${busy ? t(stats ? 'dash.updating' : 'common.loading') : manual && updated && !problem ? updated : ''}</p><p class="muted" id="updated">${
+        : html`<div class="row"><p part="status" role="status">${said}</p><p class="muted" id="updated">${
             updated
           }</p><button part="button" type="button" class="alt" ?disabled=${busy} @click=${() => void this.#stats.refresh(true)}>${t('dash.refresh')}</button></div>`
     }</header><p part="error" class="error" role="alert">${failure}</p>${failure && !denied ? html`<button part="button" type="button" ?disabled=${busy} @click=${() => void this.#stats.refresh(true)}>${t('dash.retry')}</button>` : ''}${body}</section>`;

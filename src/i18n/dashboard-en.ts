@@ -47,9 +47,9 @@ export const texts: Catalogue = [
   'Active groups by size', // dash.by-size
   'Size', // dash.size
   '{size} members', // dash.members
-  'Groups formed each week', // dash.weekly
+  'Groups formed each week (whole weeks)', // dash.weekly
   'Week of', // dash.week
-  'No group formed yet.', // dash.no-weeks
+  'A week shows here once it is over and groups were formed by then.', // dash.no-weeks
   'From invite to group', // dash.funnels
   'Steps from asking to studying together', // dash.funnel
   'Step', // dash.step
@@ -79,7 +79,7 @@ export const texts: Catalogue = [
   'In a group', // dash.grouped
   'Alone', // dash.alone
   'In a group or not', // dash.group-or-not
-  'By relationship in their group', // dash.by-relationship-rows
+  'By the relationship of their first group', // dash.by-relationship-rows
   'Learners with a progress report: {count}', // dash.reported
   'This is a correlation, not proof: learners who pair up may differ from the others in other ways (time, motivation, earlier studies).', // dash.correlation
   'Its CSV is the anonymised research export: counts and rates only, never a name or an id.', // dash.research

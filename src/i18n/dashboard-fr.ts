@@ -47,9 +47,9 @@ export const texts: Catalogue = [
   'Groupes actifs par taille', // dash.by-size
   'Taille', // dash.size
   '{size} membres', // dash.members
-  'Groupes formés chaque semaine', // dash.weekly
+  'Groupes formés chaque semaine (semaines terminées)', // dash.weekly
   'Semaine du', // dash.week
-  'Aucun groupe formé pour l’instant.', // dash.no-weeks
+  'Une semaine s’affiche ici une fois terminée, si des groupes ont été formés.', // dash.no-weeks
   'De l’invitation au groupe', // dash.funnels
   'Étapes de la demande au travail ensemble', // dash.funnel
   'Étape', // dash.step
@@ -79,7 +79,7 @@ export const texts: Catalogue = [
   'En groupe', // dash.grouped
   'Seuls', // dash.alone
   'En groupe ou non', // dash.group-or-not
-  'Par relation dans leur groupe', // dash.by-relationship-rows
+  'Par relation dans leur premier groupe', // dash.by-relationship-rows
   'Apprenants dont la progression est connue : {count}', // dash.reported
   'C’est une corrélation, pas une preuve : les apprenants qui font équipe peuvent différer des autres par ailleurs (temps, motivation, études antérieures).', // dash.correlation
   'Son CSV est l’export anonymisé pour la recherche : des effectifs et des taux seulement, jamais un nom ni un identifiant.', // dash.research

@@ -19,11 +19,17 @@ export const PoolRun = z.object({
   status: z.enum(['running', 'done', 'failed']),
   startedAt: IsoTime,
   finishedAt: z.optional(IsoTime),
-  /** Learners who had opted in to automatic matching and were in no group of the course. */
-  candidates: z.optional(integer(0)),
-  groups: z.optional(integer(0)),
-  matched: z.optional(integer(0)),
-  unmatched: z.optional(integer(0)),
+  /**
+   * Learners who had opted in to automatic matching and were in no group of
+   * the course. Absent until the round is done; null when withheld: an
+   * instructor's token gets the round's progress without its counts (they
+   * would be a second view of the funnel's learners, withheld apart from it);
+   * the platform key gets them all.
+   */
+  candidates: z.optional(z.nullable(integer(0))),
+  groups: z.optional(z.nullable(integer(0))),
+  matched: z.optional(z.nullable(integer(0))),
+  unmatched: z.optional(z.nullable(integer(0))),
   /** Why a round failed (for staff; never shown to learners). */
   error: z.optional(z.string()),
 });

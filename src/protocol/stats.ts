@@ -73,7 +73,7 @@ export const CourseStats = z.object({
   /**
    * Completion and progress as the platform reported them, for learners who
    * were ever in a group of the course and for those never in one, then by
-   * the relationship of their group (a learner counts under each). A
+   * the relationship of their first group (so those rows add up to the grouped ones). A
    * correlation, not proof that pairing causes persistence.
    */
   persistence: z.object({

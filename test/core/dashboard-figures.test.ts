@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { duration, labelledColumns, percent, refreshSeconds, round, scale } from '../../src/core/dashboard-figures.js';
+import { MAX_REFRESH_SECONDS, duration, labelledColumns, percent, refreshSeconds, round, scale } from '../../src/core/dashboard-figures.js';
 
 test('percent is worked out only from counts both shown', () => {
   const cases: Array<[part: number | null, whole: number | null, expected: number | null | undefined]> = [
@@ -81,7 +81,7 @@ test('labelledColumns: at most `fit` labels, the last column always labelled', (
   }
 });
 
-test('refreshSeconds: at least 30, 60 by default', () => {
+test('refreshSeconds: from 30 s to a day, 60 by default', () => {
   const cases: Array<[asked: unknown, expected: number]> = [
     [undefined, 60],
     [null, 60],
@@ -94,6 +94,19 @@ test('refreshSeconds: at least 30, 60 by default', () => {
     [-10, 30],
     ['300', 300],
     [Number.NaN, 60],
+    ['86399', 86_399],
+    [86_400, 86_400],
+    ['86401', 86_400],
+    // From here a timer's delay in milliseconds no longer fits in 32 bits: browsers would run it at once.
+    [2_147_484, 86_400],
+    ['1e12', 86_400],
+    [Number.MAX_VALUE, 86_400],
+    [Infinity, 86_400],
+    ['Infinity', 86_400],
+    [-Infinity, 30],
   ];
   for (const [asked, expected] of cases) assert.equal(refreshSeconds(asked), expected, String(asked));
+  assert.equal(MAX_REFRESH_SECONDS, 86_400);
+  // Every period the element can schedule is a delay browsers keep (at most 2^31 - 1 ms).
+  for (const asked of [0, 30, 60, 86_400, 2_147_483, 2_147_484, 1e300, Infinity]) assert.ok(refreshSeconds(asked) * 1000 <= 2 ** 31 - 1, String(asked));
 });

@@ -67,16 +67,31 @@ describe('small-count suppression', () => {
     assert.deepEqual(recoverableLines({ cells: [[null, 7]], rowTotals: [9], colTotals: [null, 7], total: 9 }), ['row 0', 'column totals']);
   });
 
-  it('suppressLines prefers the complements withheld last time, so two successive answers pin nothing', () => {
+  it('suppressLines keeps the complements withheld last time while what they protect is small, so two answers pin nothing', () => {
     // Entries 0..2 add up to 3; entry 0 is small. Afresh, the smallest shown entry is the complement.
     const lines = [{ entries: [0, 1, 2], total: 3 }];
-    const at = (values: number[], previous?: Set<number>) => suppressLines(values, lines, 5, previous);
+    const at = (values: number[], previous?: Set<number>) => suppressLines(values, lines, 5, previous && { previous });
     assert.deepEqual(at([3, 6, 7, 16]), [true, true, false, false]);
     // Entry 1 grew to 8: afresh, entry 2 (7) would be chosen, and 16 − 7 at first with 8 now would give entry 0.
     assert.deepEqual(at([3, 8, 7, 18]), [true, false, true, false]);
     assert.deepEqual(at([3, 8, 7, 18], new Set([0, 1])), [true, true, false, false]);
-    // A remembered position that is no longer a candidate does not stop a fresh choice.
-    assert.deepEqual(at([3, 8, 7, 18], new Set([3])), [true, false, true, false]);
+    // A second small entry appears beside it: afresh, the two small ones would protect each other and entry 1 be
+    // shown, giving entry 0 back from the first answer (9 − 6); the old complement is kept.
+    const four = [{ entries: [0, 1, 2, 3], total: 4 }];
+    assert.deepEqual(suppressLines([3, 6, 7, 0, 16], four, 5), [true, true, false, false, false]);
+    assert.deepEqual(suppressLines([3, 6, 7, 1, 17], four, 5), [true, false, false, true, false]);
+    assert.deepEqual(suppressLines([3, 6, 7, 1, 17], four, 5, { previous: new Set([0, 1]) }), [true, true, false, true, false]);
+    // What it protected is no longer small: the complement is released.
+    assert.deepEqual(at([5, 8, 7, 20], new Set([0, 1])), [false, false, false, false]);
+  });
+
+  it('suppressLines keeps derived values out of the complements, and withholds forced ones', () => {
+    // 0 + 1 → 2, where 1 is derived (never shown, known anyway): a small 1 needs a complement among the others.
+    const lines = [{ entries: [0, 1], total: 2 }];
+    assert.deepEqual(suppressLines([6, 1, 7], lines, 5, { derived: new Set([1]) }), [true, true, false]);
+    assert.deepEqual(suppressLines([6, 9, 15], lines, 5, { force: new Set([0]) }), [true, true, false]);
+    // A small total whose only other value is derived: nothing can protect it but itself.
+    assert.deepEqual(suppressLines([0, 3, 3], lines, 5, { derived: new Set([1]) }), [false, true, true]);
   });
 
   it('suppressLines withholds an entry beside a withheld total, which would otherwise be the sum of what is shown', () => {

@@ -61,17 +61,21 @@ export function freePort(): Promise<number> {
 }
 
 /**
- * The demo server (child process, fresh data folder) and Chromium for one test
- * file, started in `before` and stopped in `after`; read `data.dir`, `server`
- * and `browser` inside tests.
+ * The demo server (child process, fresh data folder, `env` added to its
+ * environment) and Chromium for one test file, started in `before` and
+ * stopped in `after`; read `data.dir`, `server` and `browser` inside tests.
  */
-export function useDemoServerAndBrowser(): { readonly data: { dir: string }; readonly server: ChildServer; readonly browser: Browser } {
+export function useDemoServerAndBrowser(env: Record<string, string> = {}): {
+  readonly data: { dir: string };
+  readonly server: ChildServer;
+  readonly browser: Browser;
+} {
   let data: ReturnType<typeof makeDataDir> | undefined;
   let server: ChildServer | undefined;
   let browser: Browser | undefined;
   before(async () => {
     data = makeDataDir();
-    server = await startChildServer(data.dir, { TANDEM_DEMO: '1' });
+    server = await startChildServer(data.dir, { TANDEM_DEMO: '1', ...env });
     browser = await launchChromium();
   });
   after(async () => {
@@ -91,4 +95,26 @@ export function useDemoServerAndBrowser(): { readonly data: { dir: string }; rea
       return browser!;
     },
   };
+}
+
+/** A dashboard table as shown: its rows by their header (after their row group's, "Invites / Accepted"), each the texts of its cells ("—withheld" for a withheld count). */
+export type ShownTable = Record<string, string[]>;
+
+/** Every table of the `<tandem-dashboard>` on `page`, by caption. */
+export function dashboardTables(page: Page): Promise<Record<string, ShownTable>> {
+  return page.locator('tandem-dashboard').evaluate((el) => {
+    const tables: Record<string, Record<string, string[]>> = {};
+    for (const table of el.shadowRoot!.querySelectorAll('table')) {
+      const rows: Record<string, string[]> = {};
+      for (const body of table.querySelectorAll('tbody')) {
+        const group = body.querySelector('th[scope="rowgroup"]')?.textContent!.trim();
+        for (const row of body.querySelectorAll('tr')) {
+          const head = row.querySelector('th[scope="row"]')?.textContent!.trim();
+          if (head) rows[group ? `${group} / ${head}` : head] = [...row.querySelectorAll('td')].map((td) => td.textContent!.trim());
+        }
+      }
+      tables[table.querySelector('caption')!.textContent!.trim()] = rows;
+    }
+    return tables;
+  });
 }

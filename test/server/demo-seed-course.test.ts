@@ -2,10 +2,10 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
-import { FINISHED_MARKER, seedDemoCourse, SEED_WEEKS, type SeedOutcome } from '../../demo/course-simulation.js';
+import { FINISHED_MARKER, SEED_COURSE_SETTINGS, seedDemoCourse, SEED_WEEKS, type SeedOutcome } from '../../demo/course-simulation.js';
 import { DEMO_COURSE, DEMO_ROSTER } from '../../demo/demo-routes.js';
 import { demoSub, seedDemoDiscovery } from '../../demo/demo-seed.js';
-import { PeersPage } from '../../src/protocol/peers.js';
+import { EndpointCourseSettings, PeersPage } from '../../src/protocol/peers.js';
 import { CourseStats } from '../../src/protocol/stats.js';
 import { RELATIONSHIPS } from '../../src/core/typology.js';
 import { SQLITE_FILE_NAME } from '../../src/server/store/sqlite-store.js';
@@ -22,6 +22,41 @@ function counts(dir: string) {
     groups: n('SELECT COUNT(*) AS n FROM groups'),
     learners: n('SELECT COUNT(*) AS n FROM learners'),
   };
+}
+
+/** The demo course's settings row in the store (body and time written), or undefined when none was written. */
+function settingsRow(dir: string): { body: string; updated_at: string } | undefined {
+  return queryDataFile<{ body: string; updated_at: string }>(dir, 'SELECT body, updated_at FROM course_settings WHERE course = ?', DEMO_COURSE.id)[0];
+}
+
+/**
+ * Someone changes the demo course's settings, as anyone may on /instructor (here with the platform key):
+ * groups of 2, few objects and modalities, everything withheld, pool matching every day. Answers the
+ * settings the endpoint then serves.
+ */
+async function changeSettings(dir: string): Promise<EndpointCourseSettings> {
+  const server = await startTestServer({ dataDir: dir, config: { courses: COURSE } });
+  try {
+    const path = `/v1/courses/${DEMO_COURSE.id}/settings`;
+    const changed = { groupSize: 2, objects: ['discuss'], modalities: ['email'], inviteLifetimeDays: 3, city: false, poolEveryHours: 24, suppressionThreshold: 100 };
+    const put = await server.request(path, { method: 'PUT', headers: { 'x-tandem-platform-key': TEST_PLATFORM_KEY }, body: changed });
+    assert.equal(put.status, 200, put.text);
+    const answer = EndpointCourseSettings.parse((await server.request(path)).json);
+    assert.deepEqual(answer, changed);
+    return answer;
+  } finally {
+    await server.close();
+  }
+}
+
+/** The demo course's settings as the endpoint serves them from the folder. */
+async function settingsIn(dir: string): Promise<EndpointCourseSettings> {
+  const server = await startTestServer({ dataDir: dir, config: { courses: COURSE } });
+  try {
+    return EndpointCourseSettings.parse((await server.request(`/v1/courses/${DEMO_COURSE.id}/settings`)).json);
+  } finally {
+    await server.close();
+  }
 }
 
 /** The stats as the instructor's dashboard gets them from a server started afresh on the folder, at `at`. */
@@ -44,6 +79,8 @@ describe('npm run demo:seed-course', () => {
   let stats: CourseStats;
 
   before(async () => {
+    // Someone changed the demo course's settings before the first run: the seed puts the demo's back and runs.
+    await changeSettings(data.dir);
     const outcome = await seedDemoCourse({ config, today: TODAY });
     assert.equal(outcome.status, 'seeded');
     first = outcome as typeof first;
@@ -58,6 +95,17 @@ describe('npm run demo:seed-course', () => {
     assert.ok(first.tally.requests > 500, 'hundreds of HTTP requests');
     // The dashboard's answer the seed printed is the endpoint's own, as any later reader gets it.
     assert.deepEqual(stats, first.stats);
+  });
+
+  it('ran from the demo course’s own settings, put back first though someone had changed them', async () => {
+    assert.equal(first.settingsReset, true);
+    assert.deepEqual(await settingsIn(data.dir), SEED_COURSE_SETTINGS);
+    assert.deepEqual(SEED_COURSE_SETTINGS, { ...DEMO_COURSE.settings, city: true, poolEveryHours: 0, suppressionThreshold: 5 });
+    // Stored as the platform's PUT stores them: the demo's settings, the optional keys left to their defaults.
+    assert.deepEqual(JSON.parse(settingsRow(data.dir)!.body), DEMO_COURSE.settings);
+    // Groups of 3 and every object and modality, as the run needs (the changed settings allowed pairs only).
+    const size = (n: number) => stats.groups.bySize.find((b) => b.size === n)!.count;
+    assert.ok(size(3)! > 0, `groups of 3: ${size(3)}`);
   });
 
   it('fills every figure of the dashboard at the default threshold', () => {
@@ -77,7 +125,12 @@ describe('npm run demo:seed-course', () => {
     assert.ok(stats.groups.dissolved! > 0, `dissolved: ${stats.groups.dissolved}`);
     assert.ok(stats.groups.membersLeft! > 0);
     assert.ok(stats.groups.learnersGrouped! >= 100);
-    assert.ok(stats.weekly.length >= SEED_WEEKS);
+    // Every whole week of the run, from its first Monday (the week in progress when it ended may be left out).
+    const weeks = stats.weekly.map((w) => w.week);
+    for (let i = 0; i < SEED_WEEKS - 1; i++) {
+      const monday = new Date(Date.parse(first.start) + i * 7 * 86_400_000).toISOString().slice(0, 10);
+      assert.ok(weeks.includes(monday), `week of ${monday} in ${weeks.join(', ')}`);
+    }
     assert.ok(stats.weekly.filter((w) => (w.groupsFormed ?? 0) > 0).length >= 5, JSON.stringify(stats.weekly));
 
     const { invites, requests, pool } = stats.funnels;
@@ -128,16 +181,37 @@ describe('npm run demo:seed-course', () => {
     }
   });
 
-  it('says it is already seeded the second time, and changes nothing', async () => {
+  it('says it is already seeded the second time, and changes nothing, the settings included', async () => {
     const before = counts(data.dir);
+    const row = settingsRow(data.dir);
     const statsBefore = await statsAt(data.dir, first.end);
     const again = await seedDemoCourse({ config, today: new Date('2026-12-15T10:00:00.000Z') });
-    assert.equal(again.status, 'already-seeded');
+    assert.deepEqual({ status: again.status, settingsReset: again.settingsReset }, { status: 'already-seeded', settingsReset: false });
     assert.deepEqual(counts(data.dir), before);
+    // Not even written again (the time of the row would change).
+    assert.deepEqual(settingsRow(data.dir), row);
     assert.deepEqual(await statsAt(data.dir, first.end), statsBefore);
   });
 
-  it('refuses to add to a run that stopped half-way', async () => {
+  it('puts changed settings back on a seeded store, and only those', async () => {
+    const statsBefore = await statsAt(data.dir, first.end);
+    await changeSettings(data.dir);
+    const before = counts(data.dir);
+    const again = await seedDemoCourse({ config, today: TODAY });
+    assert.deepEqual({ status: again.status, settingsReset: again.settingsReset }, { status: 'already-seeded', settingsReset: true });
+    assert.deepEqual(await settingsIn(data.dir), SEED_COURSE_SETTINGS);
+    assert.deepEqual(counts(data.dir), before);
+    // At the demo's threshold again, the figures are those shown before.
+    assert.deepEqual(await statsAt(data.dir, first.end), statsBefore);
+    const row = settingsRow(data.dir);
+    const third = await seedDemoCourse({ config, today: TODAY });
+    assert.equal(third.settingsReset, false);
+    assert.deepEqual(settingsRow(data.dir), row);
+  });
+
+  it('refuses to add to a run that stopped half-way, and writes nothing, not even the settings', async () => {
+    const changed = await changeSettings(data.dir);
+    const row = settingsRow(data.dir);
     // The finished marker gone, as if the process had stopped before its last report.
     const db = new Database(join(data.dir, SQLITE_FILE_NAME));
     try {
@@ -148,5 +222,7 @@ describe('npm run demo:seed-course', () => {
     const before = counts(data.dir);
     await assert.rejects(seedDemoCourse({ config, today: TODAY }), /stopped half-way/);
     assert.deepEqual(counts(data.dir), before);
+    assert.deepEqual(settingsRow(data.dir), row);
+    assert.deepEqual(await settingsIn(data.dir), changed);
   });
 });

@@ -26,6 +26,8 @@ export interface DashboardClient {
   saveSettings(settings: EndpointCourseSettings): Promise<Reply<EndpointCourseSettings>>;
   startPoolRun(): Promise<Reply<PoolRun>>;
   poolRun(id: string): Promise<Reply<PoolRun>>;
+  /** Calls `listener` when a host script sets another token provider (a sign-in or sign-out); returns the unsubscribe function. */
+  onSignInChange(listener: () => void): () => unknown;
 }
 
 /**
@@ -92,5 +94,6 @@ export function createDashboardClient(
     saveSettings: (settings) => call('settings', EndpointCourseSettings, settings, 'PUT'),
     startPoolRun: () => call('pool-runs', PoolRun, {}),
     poolRun: (id) => call(`pool-runs/${encodeURIComponent(id)}`, PoolRun),
+    onSignInChange: (listener) => tokens.onChange(listener),
   };
 }

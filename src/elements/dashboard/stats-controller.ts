@@ -22,10 +22,14 @@ export interface StatsHost extends ReactiveControllerHost {
  * The course's figures: fetched when a client is given, then again every
  * period while the page is visible (paused while it is hidden; once visible
  * again, at once if the figures are older than a period), and on demand. One
- * fetch at a time. The last figures stay through a failed refresh (network,
- * an unreadable answer, a 5xx: `problem` says which), and go when the
- * endpoint says this person may not see them (403: `denied` is `forbidden`)
- * or nobody usable is signed in (`denied` is `signed-out`, `problem` says why).
+ * fetch at a time; one asked for while a fetch runs follows it (the figures
+ * then postdate what asked: a save, a pool round's end). The last figures
+ * stay through a failed refresh (network, an unreadable answer, a 5xx:
+ * `problem` says which), and go when the endpoint says this person may not
+ * see them (403: `denied` is `forbidden`) or nobody usable is signed in
+ * (`denied` is `signed-out`, `problem` says why). While denied nothing is
+ * scheduled: asking again would get the same answer. A new client (a
+ * configuration change), a host's sign-in or a manual refresh asks again.
  */
 export class StatsController implements ReactiveController {
   stats?: CourseStats | undefined;
@@ -34,7 +38,7 @@ export class StatsController implements ReactiveController {
   denied?: 'forbidden' | 'signed-out' | undefined;
   /** True while a fetch runs. */
   busy = false;
-  /** True when the last fetch was asked for by the instructor (its end is then announced). */
+  /** True when the last fetch was asked for by the instructor (it and its end are then announced). */
   manual = false;
 
   readonly #host: StatsHost;
@@ -44,6 +48,8 @@ export class StatsController implements ReactiveController {
   #last = -Infinity;
   /** Bumped when the client changes: an answer for the one before is dropped. */
   #turn = 0;
+  /** A refresh was asked for while a fetch ran: it follows that one. */
+  #again = false;
   /** Called after each successful fetch (the settings load once the figures say this person is staff). */
   readonly #loaded: () => void;
 
@@ -61,7 +67,7 @@ export class StatsController implements ReactiveController {
     this.#stop();
     // A fetch under way when the element left is answered to nobody; the next client starts afresh.
     this.#turn++;
-    this.busy = false;
+    this.busy = this.#again = false;
   }
 
   /** Starts over with `client` (a new configuration): the figures of another course or person are dropped. */
@@ -69,16 +75,23 @@ export class StatsController implements ReactiveController {
     this.#turn++;
     this.#client = client;
     this.stats = this.problem = this.denied = undefined;
-    this.busy = this.manual = false;
+    this.busy = this.manual = this.#again = false;
     this.#last = -Infinity;
     this.#stop();
     void this.refresh();
   }
 
-  /** Fetches the figures now, unless a fetch runs; `manual` when the instructor asked. */
+  /**
+   * Fetches the figures now (once the fetch under way ended, if one is);
+   * `manual` when the instructor asked (announced), else silently.
+   */
   async refresh(manual = false): Promise<void> {
     const client = this.#client;
-    if (!client || this.busy) return;
+    if (!client) return;
+    if (this.busy) {
+      this.#again = true;
+      return;
+    }
     const turn = this.#turn;
     this.#stop();
     this.busy = true;
@@ -98,7 +111,11 @@ export class StatsController implements ReactiveController {
       this.denied = reply.status == 403 ? 'forbidden' : /^token_/.test(reply.code) || reply.status == 401 ? 'signed-out' : undefined;
       if (this.denied) this.stats = undefined;
     }
-    this.#schedule(this.#host.periodMs);
+    const again = this.#again;
+    this.#again = false;
+    // Asked for meanwhile: at once (or as soon as the page is visible again).
+    if (again) this.#last = -Infinity;
+    this.#schedule(again ? 0 : this.#host.periodMs);
     this.#host.requestUpdate();
   }
 
@@ -108,9 +125,10 @@ export class StatsController implements ReactiveController {
     else if (!this.busy) this.#schedule(this.#last + this.#host.periodMs - this.#host.now());
   };
 
+  /** Refreshes in `ms` (at once when 0 or less), unless denied, without a client, or hidden. */
   #schedule(ms: number): void {
     this.#stop();
-    if (!this.#client || document.visibilityState == 'hidden') return;
+    if (!this.#client || this.denied || document.visibilityState == 'hidden') return;
     if (ms <= 0) void this.refresh();
     else this.#timer = this.#host.timers.set(() => void this.refresh(), ms);
   }

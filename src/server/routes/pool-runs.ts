@@ -1,4 +1,5 @@
 import { Uuid } from '../../protocol/codes.js';
+import { withholdRunFigures } from '../stats/stats-view.js';
 import { StartPoolRun } from '../../protocol/pool.js';
 import { ApiError } from '../errors.js';
 import { poolRunView, startPoolRun } from '../pool/pool-runner.js';
@@ -21,12 +22,17 @@ export const postPoolRun: Handler = async (ctx, deps) => {
   return { status: 202, body: poolRunView(run), headers: { Location: path } };
 };
 
-/** `GET /v1/courses/{course}/pool-runs/{run}` (staff): a round's status and counts. */
+/**
+ * `GET /v1/courses/{course}/pool-runs/{run}` (staff): a round's status, and
+ * its counts for the platform key (an instructor's token gets them withheld:
+ * the dashboard's figures show the outcome).
+ */
 export const getPoolRun: Handler = async (ctx, deps) => {
   const course = courseFromPath(ctx);
-  requireStaff(ctx, deps, course);
+  const caller = requireStaff(ctx, deps, course);
   const id = parseOrThrow(Uuid, ctx.params.run, 'run');
   const run = await deps.store.transaction((tx) => tx.getPoolRun(id));
   if (!run || run.course !== course) throw new ApiError('not_found', 'No pool-matching round has this id in this course.', 'run');
-  return { status: 200, body: poolRunView(run) };
+  const view = poolRunView(run);
+  return { status: 200, body: caller === 'platform' ? view : withholdRunFigures(view) };
 };

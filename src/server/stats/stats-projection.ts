@@ -27,7 +27,7 @@ export interface StatsState {
   learner(course: string, learner: string): StatsLearnerState | null;
   setLearner(course: string, learner: string, state: StatsLearnerState): void;
   invite(id: string): StatsInviteState | null;
-  setInvite(id: string, course: string, state: StatsInviteState): void;
+  setInvite(id: string, state: StatsInviteState): void;
   count(course: string, delta: Contributions): void;
 }
 
@@ -123,8 +123,8 @@ export function applyStatsEvent(s: StatsState, e: StatsFields): void {
     case 'invite.created': {
       const id = required(e.invite, 'invite', e);
       if (s.invite(id) !== null) return;
-      const state: StatsInviteState = { createdAt: e.time, opened: false, acceptSeconds: null };
-      s.setInvite(id, course, state);
+      const state: StatsInviteState = { course, createdAt: e.time, opened: false, acceptSeconds: null };
+      s.setInvite(id, state);
       s.count(course, inviteContributions(state));
       return;
     }
@@ -132,19 +132,19 @@ export function applyStatsEvent(s: StatsState, e: StatsFields): void {
       // Only invites the endpoint created count: a client cannot open an invite that never was.
       const id = required(e.invite, 'invite', e);
       const before = s.invite(id);
-      if (before === null || before.opened) return;
+      if (before === null || before.course !== course || before.opened) return;
       const after = { ...before, opened: true };
-      s.setInvite(id, course, after);
+      s.setInvite(id, after);
       s.count(course, contributionDelta(inviteContributions(before), inviteContributions(after)));
       return;
     }
     case 'invite.accepted': {
       const id = required(e.invite, 'invite', e);
       const before = s.invite(id);
-      if (before !== null && before.acceptSeconds === null) {
+      if (before !== null && before.course === course && before.acceptSeconds === null) {
         const seconds = Math.max(0, Math.round((Date.parse(e.time) - Date.parse(before.createdAt)) / 1000));
         const after = { ...before, acceptSeconds: seconds };
-        s.setInvite(id, course, after);
+        s.setInvite(id, after);
         s.count(course, contributionDelta(inviteContributions(before), inviteContributions(after)));
       }
       accept(s, e, required(e.inviter, 'inviter', e));
@@ -184,7 +184,7 @@ export function applyStatsEvent(s: StatsState, e: StatsFields): void {
 export class MemoryStatsState implements StatsState {
   readonly groups = new Map<string, { course: string; state: StatsGroupState }>();
   readonly learners = new Map<string, { course: string; learner: string; state: StatsLearnerState }>();
-  readonly invites = new Map<string, { course: string; state: StatsInviteState }>();
+  readonly invites = new Map<string, StatsInviteState>();
   readonly counters = new Map<string, Map<string, number>>();
 
   group(id: string) {
@@ -200,10 +200,10 @@ export class MemoryStatsState implements StatsState {
     this.learners.set(JSON.stringify([course, learner]), { course, learner, state });
   }
   invite(id: string) {
-    return this.invites.get(id)?.state ?? null;
+    return this.invites.get(id) ?? null;
   }
-  setInvite(id: string, course: string, state: StatsInviteState) {
-    this.invites.set(id, { course, state });
+  setInvite(id: string, state: StatsInviteState) {
+    this.invites.set(id, state);
   }
   count(course: string, delta: Contributions) {
     let counters = this.counters.get(course);

@@ -1,6 +1,7 @@
 import { weekOf } from '../../core/stats-contributions.js';
-import { suppressLines, type Line } from '../../core/suppression.js';
+import { isSmall, suppressLines, type Line } from '../../core/suppression.js';
 import { MODALITIES, OBJECTS, PCDM_RELATIONSHIPS, PCHM_RELATIONSHIPS, RELATIONSHIPS } from '../../core/typology.js';
+import type { PoolRun } from '../../protocol/pool.js';
 import type { CourseStats, PersistenceKey, ShownCount } from '../../protocol/stats.js';
 
 /*
@@ -43,8 +44,14 @@ export function weeksBetween(first: string, last: string): string[] {
   return weeks;
 }
 
-/** Every count the view shows, by key, and the lines that tie them. */
-function viewLines(weeks: readonly string[]): { keys: string[]; lines: Array<{ entries: string[]; total: string }> } {
+/**
+ * Every count the view shows, by key, and the lines that tie them. Two kinds
+ * are never shown: `derived`, the learners of each persistence row who did
+ * not complete (learners − completed, so protected like a count), and
+ * `known`, the sum of the whole weeks (an earlier answer showed it as the
+ * groups formed when the last week ended, and it does not change).
+ */
+function viewLines(weeks: readonly string[]): { keys: string[]; lines: Array<{ entries: string[]; total: string }>; derived: string[]; known: string[] } {
   const lines: Array<{ entries: string[]; total: string }> = [];
   for (const r of RELATIONSHIPS) {
     lines.push({ entries: OBJECTS.map((o) => `relobj:${r}:${o}`), total: `rel:${r}` });
@@ -61,10 +68,13 @@ function viewLines(weeks: readonly string[]): { keys: string[]; lines: Array<{ e
   lines.push({ entries: PCDM_RELATIONSHIPS.map((r) => `rel:${r}`), total: 'requests.accepted' });
   lines.push({ entries: SIZES.map((s) => `size:${s}`), total: 'groups.active' });
   lines.push({ entries: ['groups.active', 'groups.dissolved'], total: 'groups.formed' });
-  if (weeks.length > 0) lines.push({ entries: weeks.map((w) => `week:${w}`), total: 'groups.formed' });
+  if (weeks.length > 0) lines.push({ entries: weeks.map((w) => `week:${w}`), total: 'weeks.total' });
   lines.push({ entries: ['persist:grouped:learners', 'persist:alone:learners'], total: 'persist.reported' });
+  // Where every learner is reported, the grouped row is the learners in groups.
+  lines.push({ entries: ['persist:grouped:learners'], total: 'learners.grouped' });
   lines.push({ entries: RELATIONSHIPS.map((r) => `persist:${r}:learners`), total: 'persist:grouped:learners' });
   lines.push({ entries: RELATIONSHIPS.map((r) => `persist:${r}:completed`), total: 'persist:grouped:completed' });
+  for (const k of PERSISTENCE_KEYS) lines.push({ entries: [`persist:${k}:completed`, `persist:${k}:notCompleted`], total: `persist:${k}:learners` });
 
   const keys = new Set<string>(['members.left', 'learners.grouped', 'invites.created', 'invites.opened', 'invites.accepted']);
   for (const k of ['requests.sent', 'requests.accepted', 'pool.optedIn', 'pool.matched']) keys.add(k);
@@ -73,24 +83,46 @@ function viewLines(weeks: readonly string[]): { keys: string[]; lines: Array<{ e
     for (const e of line.entries) keys.add(e);
     keys.add(line.total);
   }
-  return { keys: [...keys], lines };
+  return { keys: [...keys], lines, derived: PERSISTENCE_KEYS.map((k) => `persist:${k}:notCompleted`), known: ['weeks.total'] };
 }
 
 export function buildStats(input: StatsInput): StatsOutput {
   const { counters, threshold } = input;
   const count = (key: string) => counters.get(key) ?? 0;
+  // Whole weeks only: the week in progress changes with every group, and from its first answer (0) and the groups
+  // formed since, it could be followed group by group.
+  const thisWeek = weekOf(input.now);
   const formedWeeks = [...counters.keys()].filter((k) => k.startsWith('week:') && count(k) > 0).map((k) => k.slice(5)).sort();
-  const weeks = formedWeeks.length > 0 ? weeksBetween(formedWeeks[0]!, weekOf(input.now)) : [];
+  const weeks = formedWeeks.length > 0 ? weeksBetween(formedWeeks[0]!, thisWeek).filter((w) => w !== thisWeek) : [];
+  const value = (key: string): number =>
+    key === 'weeks.total'
+      ? weeks.reduce((sum, w) => sum + count(`week:${w}`), 0)
+      : key.endsWith(':notCompleted')
+        ? count(key.replace(':notCompleted', ':learners')) - count(key.replace(':notCompleted', ':completed'))
+        : count(key);
 
-  const { keys, lines } = viewLines(weeks);
+  const { keys, lines, derived, known } = viewLines(weeks);
   const at = new Map(keys.map((k, i) => [k, i]));
   const pos = (k: string) => at.get(k)!;
-  const hidden = suppressLines(
-    keys.map(count),
-    lines.map((l): Line => ({ entries: l.entries.map(pos), total: pos(l.total) })),
-    threshold,
-    new Set([...input.previouslyWithheld].filter((k) => at.has(k)).map(pos)),
-  );
+  const positions = (list: Iterable<string>) => new Set([...list].filter((k) => at.has(k)).map(pos));
+  const values = keys.map(value);
+  const tied = lines.map((l): Line => ({ entries: l.entries.map(pos), total: pos(l.total) }));
+  // The whole weeks' sum was shown when the last week ended, unless it was small then too.
+  const shownBefore = known.filter((k) => !isSmall(value(k), threshold));
+  const options = { previous: positions(input.previouslyWithheld), derived: positions(derived), known: positions(shownBefore), force: new Set<number>() };
+  let hidden = suppressLines(values, tied, threshold, options);
+  // A row's completions are withheld with its learners: "0 completed" beside a withheld small row says how they all did.
+  for (let again = true; again; ) {
+    again = false;
+    for (const k of PERSISTENCE_KEYS) {
+      const completed = pos(`persist:${k}:completed`);
+      if (hidden[pos(`persist:${k}:learners`)] && !hidden[completed]) {
+        options.force.add(completed);
+        again = true;
+      }
+    }
+    if (again) hidden = suppressLines(values, tied, threshold, options);
+  }
   const shown = (key: string): ShownCount => (hidden[pos(key)] ? null : count(key));
 
   const persistenceRow = (key: PersistenceKey) => {
@@ -99,8 +131,9 @@ export function buildStats(input: StatsInput): StatsOutput {
       key,
       learners,
       completed: shown(`persist:${key}:completed`),
-      // A mean is shown only beside the count it is taken over.
-      meanProgress: learners === null || learners === 0 ? null : Math.round(count(`persist:${key}:progress`) / learners) / 1000,
+      // A mean is shown only beside the count it is taken over, in whole percent: to three decimals, the change of a
+      // mean when one learner is added would tell their progress.
+      meanProgress: learners === null || learners === 0 ? null : Math.round(count(`persist:${key}:progress`) / learners / 10) / 100,
     };
   };
   const accepted = shown('invites.accepted');
@@ -144,5 +177,18 @@ export function buildStats(input: StatsInput): StatsOutput {
       rows: PERSISTENCE_KEYS.map(persistenceRow),
     },
   };
-  return { stats, withheld: keys.filter((k) => hidden[pos(k)]) };
+  return { stats, withheld: keys.filter((k) => hidden[pos(k)] && !derived.includes(k) && !known.includes(k)) };
+}
+
+/**
+ * A pool round as an instructor sees it: its progress, not its counts. They
+ * would be a second view of the same learners beside the dashboard's funnel
+ * (after a first round, matched is the funnel's matched, and candidates −
+ * matched the unmatched), withheld apart from it, so comparing the two could
+ * undo the withholding. The refreshed figures show the round's outcome.
+ */
+export function withholdRunFigures(run: PoolRun): PoolRun {
+  const out: PoolRun = { ...run };
+  for (const k of ['candidates', 'groups', 'matched', 'unmatched'] as const) if (out[k] !== undefined) out[k] = null;
+  return out;
 }

@@ -240,4 +240,22 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
     keys TEXT NOT NULL
   );
   `,
+  // 6: opt-ins made before the peer.opted-in event existed become events (dated when the learner opted in), so that
+  // the dashboard's funnel counts them; the stats are then rebuilt at start (stats_meta emptied).
+  `
+  WITH fresh AS MATERIALIZED (
+    SELECT p.course, p.learner, p.opted_in_at, json_extract(p.profile, '$.autoMatch') AS auto_match,
+      lower(hex(randomblob(4)) || '-' || hex(randomblob(2)) || '-4' || substr(hex(randomblob(2)), 2) || '-' ||
+        substr('89ab', 1 + abs(random()) % 4, 1) || substr(hex(randomblob(2)), 2) || '-' || hex(randomblob(6))) AS id
+    FROM peer_profiles p
+    WHERE NOT EXISTS (SELECT 1 FROM events e WHERE e.type = 'peer.opted-in' AND e.course = p.course AND e.learner = p.learner)
+  )
+  INSERT INTO events (id, type, course, learner, time, body, source, command, received_at)
+  SELECT id, 'peer.opted-in', course, learner, opted_in_at,
+    json_object('autoMatch', json(CASE WHEN auto_match = 1 THEN 'true' ELSE 'false' END), 'course', course, 'id', id,
+      'learner', learner, 'time', opted_in_at, 'type', 'peer.opted-in', 'v', 1),
+    'server', NULL, opted_in_at
+  FROM fresh;
+  DELETE FROM stats_meta;
+  `,
 ];

@@ -13,7 +13,7 @@ import type { EventRecord, StoreTx } from './store.js';
  */
 
 /** Bump when the projection's meaning changes: a store built by another rebuilds at start. */
-export const STATS_PROJECTION_VERSION = 1;
+export const STATS_PROJECTION_VERSION = 2;
 
 const GroupState = z.object({
   objects: z.array(ObjectCode),
@@ -31,7 +31,7 @@ const LearnerState = z.object({
   progress: z.nullable(z.number()),
   completed: z.boolean(),
 });
-const InviteRow = z.object({ created_at: z.string(), opened: z.number(), accept_seconds: z.nullable(z.number()) });
+const InviteRow = z.object({ course: z.string(), created_at: z.string(), opened: z.number(), accept_seconds: z.nullable(z.number()) });
 const CounterRow = z.object({ key: z.string(), n: z.number() });
 const EventRow = z.object({ id: z.string(), type: z.string(), body: z.string() });
 
@@ -45,7 +45,7 @@ function statements(db: Database.Database) {
     setLearner: db.prepare(
       'INSERT INTO stats_learners (course, learner, state) VALUES (?, ?, ?) ON CONFLICT (course, learner) DO UPDATE SET state = excluded.state',
     ),
-    invite: db.prepare('SELECT created_at, opened, accept_seconds FROM stats_invites WHERE id = ?'),
+    invite: db.prepare('SELECT course, created_at, opened, accept_seconds FROM stats_invites WHERE id = ?'),
     setInvite: db.prepare(
       `INSERT INTO stats_invites (id, course, created_at, opened, accept_seconds) VALUES (?, ?, ?, ?, ?)
        ON CONFLICT (id) DO UPDATE SET opened = excluded.opened, accept_seconds = excluded.accept_seconds`,
@@ -85,10 +85,10 @@ function sqliteState(q: ReturnType<typeof statements>): StatsState {
       const row = q.invite.get(id);
       if (row === undefined) return null;
       const r = fromRow(InviteRow, row, `stats of invite ${id}`);
-      return { createdAt: r.created_at, opened: r.opened === 1, acceptSeconds: r.accept_seconds } satisfies StatsInviteState;
+      return { course: r.course, createdAt: r.created_at, opened: r.opened === 1, acceptSeconds: r.accept_seconds } satisfies StatsInviteState;
     },
-    setInvite(id, course, state) {
-      q.setInvite.run(id, course, state.createdAt, state.opened ? 1 : 0, state.acceptSeconds);
+    setInvite(id, state) {
+      q.setInvite.run(id, state.course, state.createdAt, state.opened ? 1 : 0, state.acceptSeconds);
     },
     count(course, delta) {
       for (const [key, n] of delta) q.count.run(course, key, n);
@@ -117,10 +117,11 @@ export function createSqliteStats(db: Database.Database): SqliteStats {
       read++;
       if (STATS_EVENT_TYPES.has(r.type)) applyStatsEvent(memory, statsFields(r.id, r.body));
     }
-    db.exec('DELETE FROM stats_counters; DELETE FROM stats_groups; DELETE FROM stats_learners; DELETE FROM stats_invites; DELETE FROM stats_withheld;');
+    db.exec('DELETE FROM stats_counters; DELETE FROM stats_groups; DELETE FROM stats_learners; DELETE FROM stats_invites;');
+    // stats_withheld stays: the next answer must keep withholding what the last one did.
     for (const [id, g] of memory.groups) q.setGroup.run(id, g.course, JSON.stringify(g.state));
     for (const l of memory.learners.values()) q.setLearner.run(l.course, l.learner, JSON.stringify(l.state));
-    for (const [id, i] of memory.invites) state.setInvite(id, i.course, i.state);
+    for (const [id, i] of memory.invites) state.setInvite(id, i);
     for (const [course, counters] of memory.counters) state.count(course, counters);
     q.setProjection.run(STATS_PROJECTION_VERSION);
     return read;

@@ -11,6 +11,8 @@ import type { TandemDashboard } from '../../../src/elements/tandem-dashboard.js'
 
 export const ENDPOINT = 'https://tandem.example.org';
 export const COURSE = 'demo-mooc-101';
+/** The platform's token URL, answered by the fake endpoint's `GET token-url` route. */
+export const TOKEN_URL = 'https://mooc.example.org/tandem-token';
 
 /** An unsigned JWT (the endpoint checks signatures, the widget does not) for `role`, valid for an hour. */
 export function token(role: 'instructor' | 'learner' | 'admin' = 'instructor', sub = 'teacher-1'): string {
@@ -164,8 +166,11 @@ export function json(status: number, body: unknown): Response {
 }
 export const errorBody = (code: string, message = code, path = '') => ({ error: { code, message, path } });
 
-/** What a route answers: a response, 'network' (no answer), 'hang' (an answer that never comes), or one made from the call. */
-type Answer = Response | 'network' | 'hang' | ((call: Call) => Response | 'network' | 'hang');
+/**
+ * What a route answers: a response, one that comes when a promise settles (the test decides when),
+ * 'network' (no answer), 'hang' (an answer that never comes), or one made from the call.
+ */
+type Answer = Response | Promise<Response> | 'network' | 'hang' | ((call: Call) => Response | Promise<Response> | 'network' | 'hang');
 
 export interface Call {
   /** `METHOD route`, the route after `/v1/courses/{course}/`: `GET stats`, `PUT settings`. */
@@ -184,7 +189,7 @@ export class FakeDashboardEndpoint {
 
   readonly #prefix: string;
 
-  /** Answers `course`'s routes (any other URL fails as a network error would). */
+  /** Answers `course`'s routes and the token URL (`GET token-url`); any other URL fails as a network error would. */
   constructor(routes: Record<string, Answer | Answer[]> = {}, course = COURSE) {
     this.#prefix = `/v1/courses/${encodeURIComponent(course)}/`;
     this.answer({ 'GET stats': json(200, fullStats()), 'GET settings': json(200, settings()), ...routes });
@@ -198,8 +203,9 @@ export class FakeDashboardEndpoint {
 
   readonly fetch = async (input: RequestInfo | URL, init: RequestInit = {}): Promise<Response> => {
     const url = new URL(String(input));
-    if (url.origin != ENDPOINT || !url.pathname.startsWith(this.#prefix)) throw new TypeError(`unexpected URL ${url.href}`);
-    const route = `${init.method ?? 'GET'} ${url.pathname.slice(this.#prefix.length)}`;
+    const tokenUrl = url.href == TOKEN_URL;
+    if (!tokenUrl && (url.origin != ENDPOINT || !url.pathname.startsWith(this.#prefix))) throw new TypeError(`unexpected URL ${url.href}`);
+    const route = `${init.method ?? 'GET'} ${tokenUrl ? 'token-url' : url.pathname.slice(this.#prefix.length)}`;
     const headers = new Headers(init.headers);
     const call = { route, authorization: headers.get('Authorization'), body: init.body ? JSON.parse(String(init.body)) : undefined };
     this.calls.push(call);
@@ -209,7 +215,7 @@ export class FakeDashboardEndpoint {
     if (!answer) return json(404, errorBody('not_found'));
     if (answer == 'network') throw new TypeError('Failed to fetch');
     if (answer == 'hang') return new Promise(() => {});
-    return answer.clone();
+    return (await answer).clone();
   };
 
   /** The routes called, in order. */
@@ -241,6 +247,16 @@ export class ManualTimers implements Timers {
     return [...this.#pending.values()].map((t) => t.ms);
   }
 
+  /** Runs (and removes) every waiting timer set for at most `ms`, as if that much time passed; says how many ran. */
+  advance(ms: number): number {
+    const due = [...this.#pending].filter(([, t]) => t.ms <= ms);
+    for (const [id, { callback }] of due) {
+      this.#pending.delete(id);
+      callback();
+    }
+    return due.length;
+  }
+
   /** Runs (and removes) every waiting timer set for `ms`; throws if there is none. */
   fire(ms: number): void {
     const due = [...this.#pending].filter(([, t]) => t.ms == ms);
@@ -263,11 +279,11 @@ export async function until(el: TandemDashboard, done: () => unknown, what = 'th
 }
 
 /** Renders `<tandem-dashboard>` against `endpoint` with hand-driven timers. */
-export async function mountDashboard(
+export async function mountDashboard<T extends Timers = ManualTimers>(
   endpoint: FakeDashboardEndpoint,
   attributes: Record<string, string> = CONFIG,
-  timers = new ManualTimers(),
-): Promise<{ el: TandemDashboard; timers: ManualTimers }> {
+  timers: T = new ManualTimers() as Timers as T,
+): Promise<{ el: TandemDashboard; timers: T }> {
   const el = document.createElement('tandem-dashboard');
   for (const [name, value] of Object.entries(attributes)) el.setAttribute(name, value);
   el.fetch = endpoint.fetch;

@@ -1,17 +1,21 @@
 /**
  * <tandem-dashboard> against a fake endpoint (an injected fetch) with timers fired by hand:
- * - states, each checked with axe: loading, loaded (full data), loaded with withheld counts, refreshing,
- *   a network error with the last figures kept, 403, an unreadable answer, signed out, French
+ * - states, each checked with axe: loading, loaded (full data), loaded with withheld counts, refreshing
+ *   (on its own: silent; asked for: announced), a network error with the last figures kept, 403, an
+ *   unreadable answer, signed out, French
  * - the tables' content and CSV downloads (exact text, a withheld cell, a field that needs quotes)
- * - automatic refresh (period clamped to 30 s, paused while the page is hidden) and the Refresh button
- * - the settings form (PUT body, the endpoint's answer shown, its 400 translated, local checks) and
- *   "Run pool matching now" (POST, then polling every 2 s until done)
+ * - automatic refresh (period clamped to 30 s … 24 h, paused while the page is hidden, stopped while
+ *   denied or signed out until a new configuration, sign-in or Retry) and the Refresh button
+ * - the settings form (PUT body, the endpoint's answer shown, its 400 translated, local checks, the
+ *   figures refreshed after a save) and "Run pool matching now" (POST, then polling every 2 s until
+ *   done; withheld figures shown as in the tables)
  * - keyboard use, the script entry, the catalogues
  */
 import { expect } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import '../../../src/elements/tandem-dashboard.js';
 import type { TandemDashboard } from '../../../src/elements/tandem-dashboard.js';
+import { realTimers } from '../../../src/elements/dashboard/stats-controller.js';
 import { texts as dashboardEn } from '../../../src/i18n/dashboard-en.js';
 import { texts as dashboardFr } from '../../../src/i18n/dashboard-fr.js';
 import { DASHBOARD_MESSAGE_IDS } from '../../../src/i18n/dashboard-message-ids.js';
@@ -20,6 +24,7 @@ import {
   CONFIG,
   FakeDashboardEndpoint,
   RUN_ID,
+  TOKEN_URL,
   all,
   errorBody,
   fullStats,
@@ -44,6 +49,32 @@ const alert = (el: TandemDashboard): string => shadow(el, 'header + [role="alert
 async function render(endpoint = new FakeDashboardEndpoint(), attributes?: Record<string, string>) {
   const mounted = await mountDashboard(endpoint, attributes);
   return { ...mounted, endpoint };
+}
+
+const statsCalls = (endpoint: FakeDashboardEndpoint): number => endpoint.requested().filter((r) => r == 'GET stats').length;
+
+/** Lets pending fetches and renders run (a few macrotasks). */
+const idle = async (el: TandemDashboard): Promise<void> => {
+  for (let i = 0; i < 5; i++) {
+    await new Promise((r) => setTimeout(r, 5));
+    await el.updateComplete;
+  }
+};
+
+/** Every text the header's polite status region ever held from now on (empty ones left out). */
+function listen(el: TandemDashboard): string[] {
+  const heard: string[] = [];
+  new MutationObserver(() => {
+    const said = status(el);
+    if (said) heard.push(said);
+  }).observe(shadow(el, 'header [role="status"]'), { childList: true, subtree: true, characterData: true });
+  return heard;
+}
+
+/** A response the test releases when it wants. */
+function later(): { answer: Promise<Response>; release: (response: Response) => void } {
+  let release!: (response: Response) => void;
+  return { answer: new Promise<Response>((resolve) => (release = resolve)), release };
 }
 
 describe('<tandem-dashboard>', () => {
@@ -87,7 +118,7 @@ describe('<tandem-dashboard>', () => {
         'Relationship and how they work together',
         'Groups and members',
         'Active groups by size',
-        'Groups formed each week',
+        'Groups formed each week (whole weeks)',
         'Steps from asking to studying together',
         'Completion and progress',
       ]);
@@ -127,7 +158,7 @@ describe('<tandem-dashboard>', () => {
       ]);
       // Nobody in a row: no rate and no mean, said as not applicable (not as withheld).
       expect(tableText(tableByCaption(el, 'Completion and progress')).at(-1)).to.deep.equal(['Met in this course', '0', '0', 'n/a', 'n/a']);
-      expect(tableText(tableByCaption(el, 'Groups formed each week')).slice(1)).to.deep.equal([
+      expect(tableText(tableByCaption(el, 'Groups formed each week (whole weeks)')).slice(1)).to.deep.equal([
         ['Nov 2, 2026', '20'],
         ['Nov 9, 2026', '12'],
         ['Nov 16, 2026', '0'],
@@ -188,7 +219,7 @@ describe('<tandem-dashboard>', () => {
         'Groups by how they work together',
         'Groups and members',
         'Active groups by size',
-        'Groups formed each week',
+        'Groups formed each week (whole weeks)',
         'Steps from asking to studying together',
         'Completion and progress',
       ]);
@@ -200,11 +231,26 @@ describe('<tandem-dashboard>', () => {
       await expect(el).to.be.accessible();
     });
 
-    it('refreshing: the figures stay, "Updating…" said politely, Refresh disabled until the answer', async () => {
+    it('refreshing on its own: the figures stay, nothing said, Refresh disabled until the answer', async () => {
       const { el, endpoint, timers } = await render();
       await loaded(el);
+      const heard = listen(el);
       endpoint.answer({ 'GET stats': 'hang' });
       timers.fire(60_000);
+      await until(el, () => buttonByText(el, 'Refresh').disabled, 'the refresh under way');
+      expect(statsCalls(endpoint)).to.equal(2);
+      expect(status(el)).to.equal('');
+      expect(heard).to.deep.equal([]);
+      expect(all(el, 'table')).to.have.length(10);
+      expect(shadow(el, '[part="panel"]').getAttribute('aria-busy')).to.equal('false');
+      await expect(el).to.be.accessible();
+    });
+
+    it('refreshing on demand: the figures stay, "Updating…" said politely, Refresh disabled until the answer', async () => {
+      const { el, endpoint } = await render();
+      await loaded(el);
+      endpoint.answer({ 'GET stats': 'hang' });
+      buttonByText(el, 'Refresh').click();
       await until(el, () => status(el));
       expect(status(el)).to.equal('Updating…');
       expect(all(el, 'table')).to.have.length(10);
@@ -259,6 +305,7 @@ describe('<tandem-dashboard>', () => {
       buttonByText(second.el, 'Refresh').click();
       await until(second.el, () => !second.el.shadowRoot!.querySelector('table'));
       expect(text(second.el)).to.contain('Only the course’s instructors can see this dashboard.');
+      expect(second.timers.delays()).to.deep.equal([]);
     });
 
     it('an unreadable answer: a translated error, no crash; figures already shown stay', async () => {
@@ -292,6 +339,8 @@ describe('<tandem-dashboard>', () => {
       expect(text(el)).to.contain('Sign in as an instructor of this course to see its dashboard.');
       expect(shadow<HTMLAnchorElement>(el, 'a').href).to.equal('https://mooc.example.org/login');
       expect(endpoint.calls).to.have.length(0);
+      // Nothing to ask again on its own, and no token URL that might answer otherwise: no Retry.
+      expect(all(el, 'button')).to.have.length(0);
       await expect(el).to.be.accessible();
 
       const rejected = await render(new FakeDashboardEndpoint({ 'GET stats': json(401, errorBody('token_invalid')) }));
@@ -306,7 +355,7 @@ describe('<tandem-dashboard>', () => {
       expect(tableText(tableByCaption(el, 'Groupes par relation')).slice(0, 3)).to.deep.equal([['Relation', 'Groupes'], ['Connu·e hors du MOOC'], ['Famille', '—masqué']]);
       expect(tableText(tableByCaption(el, 'Achèvement et progression'))[2]).to.deep.equal(['En groupe', '100', '40', '40 %', '62 %']);
       expect(text(el)).to.contain('— : masqué (moins de 5');
-      expect(tableText(tableByCaption(el, 'Groupes formés chaque semaine'))[1]![0]).to.equal('16 nov. 2026');
+      expect(tableText(tableByCaption(el, 'Groupes formés chaque semaine (semaines terminées)'))[1]![0]).to.equal('16 nov. 2026');
       expect(buttonByText(el, 'Actualiser')).to.exist;
       expect(shadow(el, 'button.csv').textContent).to.equal('Télécharger en CSV (Groupes par relation)');
       await expect(el).to.be.accessible();
@@ -392,7 +441,7 @@ describe('<tandem-dashboard>', () => {
       await loaded(el);
       expect(timers.delays()).to.deep.equal([30_000]);
       timers.fire(30_000);
-      await until(el, () => endpoint.requested().filter((r) => r == 'GET stats').length == 2 && !status(el));
+      await until(el, () => endpoint.requested().filter((r) => r == 'GET stats').length == 2 && !buttonByText(el, 'Refresh').disabled);
       expect(timers.delays()).to.deep.equal([30_000]);
       // An automatic refresh is not announced; one asked for is.
       endpoint.answer({ 'GET stats': json(200, fullStats({ generatedAt: '2026-11-27T10:00:00Z' })) });
@@ -406,6 +455,133 @@ describe('<tandem-dashboard>', () => {
       const slow = await render(new FakeDashboardEndpoint(), { ...CONFIG, 'refresh-seconds': '90' });
       await loaded(slow.el);
       expect(slow.timers.delays()).to.deep.equal([90_000]);
+    });
+
+    it('never more than a day apart: a longer refresh-seconds is a day (a browser would run its timer at once)', async () => {
+      for (const asked of ['86400', '2147484', '1e12', 'Infinity']) {
+        const { el, timers } = await render(new FakeDashboardEndpoint(), { ...CONFIG, 'refresh-seconds': asked });
+        await loaded(el);
+        expect(el.periodMs, asked).to.equal(86_400_000);
+        expect(timers.delays(), asked).to.deep.equal([86_400_000]);
+        unmountAll();
+      }
+      // With the browser's own timers: 2,147,484 s (2^31 ms and more) once fetched again and again, at once.
+      const endpoint = new FakeDashboardEndpoint();
+      const { el } = await mountDashboard(endpoint, { ...CONFIG, 'refresh-seconds': '2147484' }, realTimers);
+      await loaded(el);
+      await new Promise((r) => setTimeout(r, 150));
+      await el.updateComplete;
+      expect(statsCalls(endpoint)).to.equal(1);
+    });
+
+    it('an automatic refresh changes only the visible time, and says nothing; one asked for is said', async () => {
+      const { el, endpoint, timers } = await render();
+      await loaded(el);
+      const heard = listen(el);
+      endpoint.answer({ 'GET stats': json(200, fullStats({ generatedAt: '2026-11-27T10:00:00Z' })) });
+      timers.fire(60_000);
+      await until(el, () => shadow(el, '#updated').textContent == `Updated at ${clock('2026-11-27T10:00:00Z')}`, 'the new time');
+      await until(el, () => timers.delays().length == 1);
+      expect(heard).to.deep.equal([]);
+      expect(status(el)).to.equal('');
+      // Nor when it fails and when it is tried again.
+      endpoint.answer({ 'GET stats': 'network' });
+      timers.fire(60_000);
+      await until(el, () => alert(el));
+      endpoint.answer({ 'GET stats': 'hang' });
+      timers.fire(60_000);
+      await until(el, () => statsCalls(endpoint) == 4 && buttonByText(el, 'Refresh').disabled);
+      expect(heard).to.deep.equal([]);
+
+      const second = await render();
+      await loaded(second.el);
+      const said = listen(second.el);
+      second.endpoint.answer({ 'GET stats': json(200, fullStats({ generatedAt: '2026-11-27T10:05:00Z' })) });
+      buttonByText(second.el, 'Refresh').click();
+      await until(second.el, () => status(second.el).startsWith('Updated'));
+      expect(said).to.deep.equal(['Updating…', `Updated at ${clock('2026-11-27T10:05:00Z')}`]);
+    });
+
+    it('after a 403 nothing is fetched again on its own, visible or not; a new token asks again', async () => {
+      let visibility: DocumentVisibilityState = 'visible';
+      Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => visibility });
+      const show = (state: DocumentVisibilityState) => {
+        visibility = state;
+        document.dispatchEvent(new Event('visibilitychange'));
+      };
+      try {
+        const { el, endpoint, timers } = await render(new FakeDashboardEndpoint({ 'GET stats': json(403, errorBody('forbidden')) }), { ...CONFIG, token: token('learner') });
+        await until(el, () => alert(el));
+        expect(alert(el)).to.equal('Only the course’s instructors can see this dashboard.');
+        expect(timers.delays()).to.deep.equal([]);
+        expect(timers.advance(Infinity)).to.equal(0);
+        show('hidden');
+        show('visible');
+        expect(timers.advance(Infinity)).to.equal(0);
+        await idle(el);
+        expect(endpoint.requested()).to.deep.equal(['GET stats']);
+
+        // A new configuration (an instructor's token now) starts again, and the figures refresh on their own again.
+        endpoint.answer({ 'GET stats': json(200, fullStats()) });
+        el.setAttribute('token', token('instructor', 'teacher-2'));
+        await loaded(el);
+        expect(endpoint.calls.at(-1)!.authorization).to.equal(`Bearer ${token('instructor', 'teacher-2')}`);
+        expect(timers.delays()).to.deep.equal([60_000]);
+      } finally {
+        delete (document as { visibilityState?: unknown }).visibilityState;
+      }
+    });
+
+    it('signed out, nothing is fetched again on its own; with a token URL, Retry asks it again', async () => {
+      const { token: _, ...noToken } = CONFIG;
+      const endpoint = new FakeDashboardEndpoint({ 'GET token-url': [json(200, { token: null }), json(200, { token: token() })] });
+      const { el, timers } = await render(endpoint, { ...noToken, 'token-url': TOKEN_URL });
+      await until(el, () => text(el).includes('Sign in as an instructor'));
+      expect(timers.delays()).to.deep.equal([]);
+      expect(timers.advance(Infinity)).to.equal(0);
+      await idle(el);
+      expect(endpoint.requested()).to.deep.equal(['GET token-url']);
+      await expect(el).to.be.accessible();
+
+      buttonByText(el, 'Retry').click();
+      await loaded(el);
+      expect(endpoint.requested().slice(0, 3)).to.deep.equal(['GET token-url', 'GET token-url', 'GET stats']);
+      expect(timers.delays()).to.deep.equal([60_000]);
+
+      // A token URL that fails (a failed sign-in) stops too.
+      const failing = await render(new FakeDashboardEndpoint({ 'GET token-url': new Response('oops', { status: 500 }) }), { ...noToken, 'token-url': TOKEN_URL });
+      await until(failing.el, () => all(failing.el, 'button').some((b) => b.textContent == 'Retry'), 'Retry');
+      expect(all(failing.el, 'header button')).to.have.length(0);
+      expect(failing.timers.delays()).to.deep.equal([]);
+      buttonByText(failing.el, 'Retry').click();
+      await until(failing.el, () => failing.endpoint.calls.length == 2);
+      await idle(failing.el);
+      expect(failing.timers.delays()).to.deep.equal([]);
+    });
+
+    it('signed out, a host script’s sign-in (a new token provider) asks again', async () => {
+      const { token: _, ...noToken } = CONFIG;
+      const tandem = (window as unknown as { Tandem: { setTokenProvider(provider: (() => string | null) | null): void } }).Tandem;
+      try {
+        tandem.setTokenProvider(() => null);
+        const { el, endpoint, timers } = await render(new FakeDashboardEndpoint(), noToken);
+        await until(el, () => text(el).includes('Sign in as an instructor'));
+        expect(timers.delays()).to.deep.equal([]);
+        expect(endpoint.calls).to.have.length(0);
+
+        tandem.setTokenProvider(() => token('instructor', 'teacher-3'));
+        await loaded(el);
+        expect(endpoint.calls[0]!.authorization).to.equal(`Bearer ${token('instructor', 'teacher-3')}`);
+        expect(timers.delays()).to.deep.equal([60_000]);
+
+        // Signing out on the host: the figures go.
+        tandem.setTokenProvider(() => null);
+        await until(el, () => !el.shadowRoot!.querySelector('table'));
+        expect(text(el)).to.contain('Sign in as an instructor');
+        expect(timers.delays()).to.deep.equal([]);
+      } finally {
+        tandem.setTokenProvider(null);
+      }
     });
 
     it('pauses while the page is hidden; back, refreshes at once if stale, else when due', async () => {
@@ -542,10 +718,58 @@ describe('<tandem-dashboard>', () => {
     });
 
     it('a 403 on saving (not the course’s instructor) is said in the error line', async () => {
-      const { el } = await render(new FakeDashboardEndpoint({ 'PUT settings': json(403, errorBody('forbidden', 'Only the course’s staff may do this.')) }));
+      const { el, endpoint } = await render(new FakeDashboardEndpoint({ 'PUT settings': json(403, errorBody('forbidden', 'Only the course’s staff may do this.')) }));
       await until(el, () => el.shadowRoot!.querySelector('form'));
       buttonByText(el, 'Save settings').click();
       await until(el, () => text(el).includes('Only the course’s instructors can do this.'));
+      // A refused save changes nothing: the figures are not asked for again.
+      await idle(el);
+      expect(statsCalls(endpoint)).to.equal(1);
+    });
+
+    it('a saved threshold applies at once: the figures are asked for again, quietly, and the legends say it', async () => {
+      const withNulls = statsWithNulls();
+      const { el, endpoint, timers } = await render(
+        new FakeDashboardEndpoint({
+          'GET stats': [json(200, withNulls), json(200, { ...withNulls, threshold: 7 })],
+          'PUT settings': json(200, settings({ suppressionThreshold: 7 })),
+        }),
+      );
+      await until(el, () => el.shadowRoot!.querySelector('form'));
+      expect(shadow(el, '.legend').textContent).to.contain('fewer than 5');
+      const heard = listen(el);
+      shadow<HTMLInputElement>(el, 'input[name="suppressionThreshold"]').value = '7';
+      buttonByText(el, 'Save settings').click();
+      await until(el, () => shadow(el, '.legend').textContent!.includes('fewer than 7'), 'the legend at 7');
+      expect(all(el, '.legend').every((l) => l.textContent!.includes('fewer than 7'))).to.equal(true);
+      expect(endpoint.requested()).to.deep.equal(['GET stats', 'GET settings', 'PUT settings', 'GET stats']);
+      expect(text(el)).to.contain('Settings saved.');
+      expect(heard).to.deep.equal([]);
+      // One timer, the period from this refresh.
+      expect(timers.delays()).to.deep.equal([60_000]);
+      await expect(el).to.be.accessible();
+    });
+
+    it('a save while the figures are being fetched: they are fetched again once that answer came', async () => {
+      const withNulls = statsWithNulls();
+      const slow = later();
+      const { el, endpoint, timers } = await render(
+        new FakeDashboardEndpoint({
+          'GET stats': [json(200, withNulls), slow.answer, json(200, { ...withNulls, threshold: 7 })],
+          'PUT settings': json(200, settings({ suppressionThreshold: 7 })),
+        }),
+      );
+      await until(el, () => el.shadowRoot!.querySelector('form'));
+      timers.fire(60_000);
+      await until(el, () => statsCalls(endpoint) == 2);
+      shadow<HTMLInputElement>(el, 'input[name="suppressionThreshold"]').value = '7';
+      buttonByText(el, 'Save settings').click();
+      await until(el, () => text(el).includes('Settings saved.'));
+      // The answer under way was asked for before the save: at the old threshold.
+      slow.release(json(200, withNulls));
+      await until(el, () => statsCalls(endpoint) == 3, 'the figures asked for again');
+      await until(el, () => shadow(el, '.legend').textContent!.includes('fewer than 7'), 'the legend at 7');
+      expect(timers.delays()).to.deep.equal([60_000]);
     });
 
     it('Run pool matching now: POST, then the round asked about every 2 s until done; its figures shown, the figures refreshed', async () => {
@@ -572,6 +796,48 @@ describe('<tandem-dashboard>', () => {
       expect(timers.delays()).to.not.include(2000);
       await until(el, () => endpoint.requested().filter((r) => r == 'GET stats').length == 2);
       expect(endpoint.requested().filter((r) => r.startsWith('GET pool-runs'))).to.have.length(2);
+      await expect(el).to.be.accessible();
+    });
+
+    it('a round’s figures withheld from an instructor’s token (null): "—" named "withheld", with the tables’ legend; absent: n/a', async () => {
+      const done = { status: 'done', finishedAt: '2026-11-27T09:45:03Z' } as const;
+      const { el, endpoint } = await render(
+        new FakeDashboardEndpoint({
+          'POST pool-runs': [json(200, poolRun({ ...done, candidates: 31, groups: null, matched: null, unmatched: 27 })), json(200, poolRun({ ...done, candidates: 31, groups: 12, matched: 24 }))],
+        }),
+      );
+      await until(el, () => el.shadowRoot!.querySelector('form'));
+      buttonByText(el, 'Run pool matching now').click();
+      await until(el, () => el.shadowRoot!.querySelector('dl.run'));
+      expect(endpoint.requested()).to.include('POST pool-runs');
+      const run = shadow(el, 'dl.run');
+      expect([...run.querySelectorAll('dd')].map((dd) => dd.textContent!.replace(/\s+/g, ' ').trim())).to.deep.equal(['31', '—withheld', '—withheld', '27']);
+      const withheld = run.querySelectorAll('dd')[1]!;
+      expect(withheld.querySelector('[aria-hidden="true"]')!.textContent).to.equal('—');
+      expect(withheld.querySelector('.sr')!.textContent).to.equal('withheld');
+      const controls = shadow(el, 'section[aria-labelledby="h-controls"]');
+      expect(controls.querySelector('.legend')!.textContent).to.equal(
+        '—: withheld (fewer than 5, or withheld so that a small count cannot be worked out). In CSV files: an empty field.',
+      );
+      await expect(el).to.be.accessible();
+
+      // Counts not known (absent) are "n/a", not withheld: no legend then.
+      buttonByText(el, 'Run pool matching now').click();
+      await until(el, () => endpoint.bodies('POST pool-runs').length == 2 && el.shadowRoot!.querySelector('dl.run'), 'the second round');
+      expect(controls.querySelector('.legend')).to.equal(null);
+      expect([...shadow(el, 'dl.run').querySelectorAll('dd')].map((dd) => dd.textContent!.trim())).to.deep.equal(['31', '12', '24', 'n/a']);
+    });
+
+    it('French: a withheld round figure is "masqué", with the French legend', async () => {
+      const { el } = await render(
+        new FakeDashboardEndpoint({ 'POST pool-runs': json(200, poolRun({ status: 'done', finishedAt: '2026-11-27T09:45:03Z', candidates: null, groups: 0, matched: 0, unmatched: null })) }),
+        { ...CONFIG, lang: 'fr' },
+      );
+      await until(el, () => el.shadowRoot!.querySelector('form'));
+      buttonByText(el, 'Lancer l’appariement maintenant').click();
+      await until(el, () => el.shadowRoot!.querySelector('dl.run'));
+      expect(shadow(el, 'dl.run').textContent).to.equal('Candidats—masquéGroupes formés0Apprenants appariés0Non appariés—masqué');
+      expect(shadow(el, 'section[aria-labelledby="h-controls"] .legend').textContent).to.contain('— : masqué (moins de 5');
       await expect(el).to.be.accessible();
     });
 
