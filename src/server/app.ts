@@ -1,11 +1,11 @@
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { bearerToken, verifyToken } from './auth.js';
+import { bearerToken, verifyToken, type TokenClaims } from './auth.js';
 import { discardRest, readBody } from './body.js';
 import type { ServerConfig } from './config.js';
 import { judgeOrigin, setCorsHeaders, setPreflightHeaders } from './cors.js';
 import { ApiError } from './errors.js';
-import { createRateLimiter } from './rate-limit.js';
+import { createRateLimiter, type RateLimiter } from './rate-limit.js';
 import type { AppDeps, Reply, RequestContext } from './request-context.js';
 import { createPoolService } from './pool/pool-service.js';
 import type { PoolJob, PoolReply } from './pool/pool-worker.js';
@@ -13,6 +13,8 @@ import { ROUTES, type Method } from './routes/route-table.js';
 import { openSqliteStore } from './store/sqlite-store.js';
 import type { Store, StoreTx } from './store/store.js';
 import { startWebhookDispatcher, type WebhookDispatcher, type WebhookDispatcherOptions } from './webhooks/dispatcher.js';
+import { startXapiDispatcher, type XapiDispatcher, type XapiDispatcherOptions } from './xapi/dispatcher.js';
+import { xapiForwardingStore } from './xapi/queue.js';
 
 /**
  * Serves a non-API path (the demo pages); resolves false when it does not know
@@ -41,6 +43,8 @@ export interface ServerOptions {
   shutdownGraceMs?: number;
   /** Webhook sending knobs (tests shorten the poll and the timeout); the webhook itself is config.webhook. */
   webhooks?: Pick<WebhookDispatcherOptions, 'fetch' | 'random' | 'pollMs' | 'timeoutMs'>;
+  /** xAPI sending knobs (tests); the LRS itself is config.xapi. */
+  xapi?: Pick<XapiDispatcherOptions, 'fetch' | 'random' | 'pollMs' | 'timeoutMs'>;
 }
 
 export interface TandemServer {
@@ -54,6 +58,20 @@ export interface TandemServer {
    * flight end (at most its timeout), then closes the store.
    */
   close(): Promise<void>;
+}
+
+/**
+ * The address limits count: the socket's peer, or behind one trusted reverse
+ * proxy the last X-Forwarded-For entry (the one that proxy appended; earlier
+ * entries are whatever the client wrote).
+ */
+function clientAddressOf(req: IncomingMessage, trustProxy: boolean): string {
+  const forwarded = req.headers['x-forwarded-for'];
+  if (trustProxy && typeof forwarded === 'string') {
+    const last = forwarded.split(',').at(-1)?.trim();
+    if (last) return last;
+  }
+  return req.socket.remoteAddress ?? 'unknown';
 }
 
 /**
@@ -141,7 +159,9 @@ export function createServer(options: ServerOptions): TandemServer {
   const baseStore = options.store ?? openSqliteStore(config.dataDir);
   /** Started by listen() when a webhook is configured; stopped by close() before the store closes. */
   let dispatcher: WebhookDispatcher | null = null;
-  const store = notifyingStore(baseStore, () => dispatcher?.kick());
+  /** The same for the xAPI forwarder, when config.xapi is set (src/server/xapi/). */
+  let xapiDispatcher: XapiDispatcher | null = null;
+  const store = notifyingStore(xapiForwardingStore(baseStore, config, () => xapiDispatcher?.kick()), () => dispatcher?.kick());
   const deps: AppDeps = {
     config,
     store,
@@ -152,15 +172,31 @@ export function createServer(options: ServerOptions): TandemServer {
   };
   let poolStarted = false;
   const tokenPolicy = { secret: config.jwtSecret, issuer: config.jwtIssuer, audience: config.jwtAudience };
+  const limits = config.requestLimits;
+  const clock = () => now().getTime();
+  const perAddress = limits && limits.perAddress > 0 ? createRateLimiter({ max: limits.perAddress, windowMs: limits.windowMs, now: clock }) : null;
+  const perLearner = limits && limits.perLearner > 0 ? createRateLimiter({ max: limits.perLearner, windowMs: limits.windowMs, now: clock }) : null;
+
+  /** Counts a request against `limiter`; past the limit, 429 with the seconds until the window resets. */
+  function take(limiter: RateLimiter | null, key: string, message: string): void {
+    const verdict = limiter?.take(key);
+    if (verdict && !verdict.allowed) throw new ApiError('rate_limited', message, '', { 'Retry-After': String(verdict.retryAfterSeconds) });
+  }
 
   async function handleApi(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
     res.setHeader('Cache-Control', 'no-store');
+    // The API answers JSON only: nothing in it may run, load anything, or be framed.
+    res.setHeader('Content-Security-Policy', "default-src 'none'; frame-ancestors 'none'");
+    res.setHeader('X-Frame-Options', 'DENY');
     const verdict = judgeOrigin(req, config.allowedOrigins);
     setCorsHeaders(res, verdict);
     try {
       if (verdict.kind === 'refused') {
         throw new ApiError('origin_not_allowed', `The origin ${verdict.origin} may not call this endpoint.`);
       }
+      // Every request counts against its address (probing unknown routes too), but preflights, which browsers send on their own.
+      const clientAddress = clientAddressOf(req, config.trustProxy ?? false);
+      if (req.method !== 'OPTIONS') take(perAddress, clientAddress, 'Too many requests from this address; try again later.');
       const route = findRoute(url.pathname);
       if (!route) throw new ApiError('not_found', `There is no ${url.pathname} route.`);
       if (req.method === 'OPTIONS') {
@@ -174,15 +210,21 @@ export function createServer(options: ServerOptions): TandemServer {
           Allow: Object.keys(route.methods).join(', '),
         });
       }
+      // Each learner's requests count once, whatever address they come from, once their token is known.
+      let claims: TokenClaims | undefined;
+      const counted = (verified: TokenClaims): TokenClaims => {
+        if (!claims) take(perLearner, verified.sub, 'Too many requests from this learner; try again later.');
+        return (claims = verified);
+      };
       const ctx: RequestContext = {
         req,
         res,
         url,
         params: route.params,
-        clientAddress: req.socket.remoteAddress ?? 'unknown',
+        clientAddress,
         readBody: (accept) => readBody(req, { maxBytes: config.maxBodyBytes, accept }),
-        authenticate: () => verifyToken(bearerToken(req.headers.authorization), tokenPolicy, now().getTime()),
-        verify: (token) => verifyToken(token, tokenPolicy, now().getTime()),
+        authenticate: () => counted(verifyToken(bearerToken(req.headers.authorization), tokenPolicy, now().getTime())),
+        verify: (token) => counted(verifyToken(token, tokenPolicy, now().getTime())),
       };
       answer(req, res, await handler(ctx, deps));
     } catch (err) {
@@ -271,6 +313,7 @@ export function createServer(options: ServerOptions): TandemServer {
       });
       // After the requests (one may have queued a delivery) and before the store closes.
       await dispatcher?.stop();
+      await xapiDispatcher?.stop();
       await deps.pool.stop();
       await store.close();
     })();
@@ -289,6 +332,9 @@ export function createServer(options: ServerOptions): TandemServer {
           const address = server.address() as AddressInfo;
           if (config.webhook && !dispatcher && !closing) {
             dispatcher = startWebhookDispatcher({ ...options.webhooks, store: baseStore, config, now, log });
+          }
+          if (config.xapi && !xapiDispatcher && !closing) {
+            xapiDispatcher = startXapiDispatcher({ ...options.xapi, store: baseStore, config, now, log });
           }
           if (!poolStarted && !closing) {
             poolStarted = true;

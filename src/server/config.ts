@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import * as z from 'zod/mini';
 import { CourseId } from '../protocol/codes.js';
 import { EndpointCourseSettings as CourseSettings } from '../protocol/peers.js';
+import { DEFAULT_XAPI_VOCABULARY_BASE } from '../core/xapi-statements.js';
 import { parseWith } from './validation.js';
 
 /**
@@ -31,10 +32,28 @@ import { parseWith } from './validation.js';
  *   backoff, each wait at most an hour (default 16: a receiver down for up to about
  *   four hours still gets everything), then marked failed.
  * - `TANDEM_WEBHOOK_RETRY_BASE_MS` — the first retry's delay ceiling (default 1000).
+ * - `TANDEM_XAPI_URL` — the Learning Record Store's xAPI endpoint (statements are PUT to
+ *   `{url}/statements?statementId={id}`); unset: no statement is queued.
+ * - `TANDEM_XAPI_AUTH` — the `Authorization` header value sent to the LRS (`Basic …`);
+ *   never logged, never served.
+ * - `TANDEM_XAPI_HOMEPAGE` — the actor accounts' homePage (the platform's URL); required
+ *   with `TANDEM_XAPI_URL`.
+ * - `TANDEM_XAPI_ACTIVITY_BASE` — IRI prefix of course, group and invite activities
+ *   (default `{homepage}/tandem`).
+ * - `TANDEM_XAPI_VOCABULARY_BASE` — IRI prefix of Tandem's extensions and activity types
+ *   (default `https://tandem.example/xapi`).
+ * - `TANDEM_XAPI_MAX_ATTEMPTS` — attempts per statement before it is marked failed (default 16).
+ * - `TANDEM_XAPI_RETRY_BASE_MS` — the first retry's delay ceiling (default 1000).
  * - `TANDEM_POOL_CHECK_MS` — how often the pool schedule is checked (default 60000).
  * - `TANDEM_MAX_BODY_BYTES` — largest request body (default 65536).
  * - `TANDEM_INVITE_DETAILS_PER_MINUTE` — invite-details lookups allowed per client
  *   address per minute (default 30): codes are capabilities, so guessing is throttled.
+ * - `TANDEM_REQUESTS_PER_MINUTE` — API requests allowed per client address per minute
+ *   (default 1200; 0: no limit); past it, 429 with Retry-After.
+ * - `TANDEM_LEARNER_REQUESTS_PER_MINUTE` — API requests allowed per signed-in learner per
+ *   minute, whatever their address (default 300; 0: no limit).
+ * - `TANDEM_TRUST_PROXY` — `1` when the endpoint runs behind one reverse proxy that
+ *   appends the client's address to X-Forwarded-For: limits then count that address.
  * - `TANDEM_DEMO` — `0` serves the API alone, without the demo pages (read by main.ts).
  * - `TANDEM_TEST_HOLD_AFTER_COMMIT_MS` — TEST ONLY: delay each command's answer after
  *   its transaction commits, so a hazard test can kill the process in between.
@@ -53,15 +72,36 @@ export interface ServerConfig {
   inviteDetailsLimit: { max: number; windowMs: number };
   /** Where and how notifications are sent; null: none are. */
   webhook: WebhookConfig | null;
+  /** Forwarding of events as xAPI statements to a Learning Record Store; null or absent: none are. */
+  xapi?: XapiConfig | null;
   /** How often the pool-matching schedule is checked, in milliseconds. */
   poolCheckMs: number;
   /** TEST ONLY, see TANDEM_TEST_HOLD_AFTER_COMMIT_MS. */
   testHoldAfterCommitMs: number;
+  /** Requests per window per client address and per learner (0 or absent: no limit). */
+  requestLimits?: { perAddress: number; perLearner: number; windowMs: number };
+  /** Take the client's address from the last X-Forwarded-For entry (one trusted proxy in front). */
+  trustProxy?: boolean;
 }
 
 export interface WebhookConfig {
   url: string;
   secret: string;
+  maxAttempts: number;
+  retryBaseMs: number;
+}
+
+export interface XapiConfig {
+  /** The LRS's xAPI endpoint, without a trailing slash. */
+  url: string;
+  /** The Authorization header value, or null for none. */
+  auth: string | null;
+  /** The actor and team accounts' homePage. */
+  homePage: string;
+  /** Prefix of activity ids, without a trailing slash. */
+  activityBase: string;
+  /** Prefix of extension and activity-type IRIs, without a trailing slash. */
+  vocabularyBase: string;
   maxAttempts: number;
   retryBaseMs: number;
 }
@@ -86,7 +126,17 @@ const Env = z.object({
   TANDEM_WEBHOOK_SECRET: z.optional(z.string().check(z.minLength(32, 'must be at least 32 characters'))),
   TANDEM_WEBHOOK_MAX_ATTEMPTS: z._default(PositiveInt, 16),
   TANDEM_WEBHOOK_RETRY_BASE_MS: z._default(PositiveInt, 1000),
+  TANDEM_XAPI_URL: z.optional(z.string().check(z.regex(/^https?:\/\/\S+$/, 'must be an http(s) URL'))),
+  TANDEM_XAPI_AUTH: z.optional(z.string()),
+  TANDEM_XAPI_HOMEPAGE: z.optional(z.string().check(z.regex(/^https?:\/\/\S+$/, 'must be an http(s) URL'))),
+  TANDEM_XAPI_ACTIVITY_BASE: z.optional(z.string().check(z.regex(/^[a-z][a-z0-9+.-]*:\S+$/i, 'must be an absolute IRI'))),
+  TANDEM_XAPI_VOCABULARY_BASE: z.optional(z.string().check(z.regex(/^[a-z][a-z0-9+.-]*:\S+$/i, 'must be an absolute IRI'))),
+  TANDEM_XAPI_MAX_ATTEMPTS: z._default(PositiveInt, 16),
+  TANDEM_XAPI_RETRY_BASE_MS: z._default(PositiveInt, 1000),
   TANDEM_POOL_CHECK_MS: z._default(PositiveInt, 60_000),
+  TANDEM_REQUESTS_PER_MINUTE: z._default(z.coerce.number().check(z.int(), z.gte(0)), 1200),
+  TANDEM_LEARNER_REQUESTS_PER_MINUTE: z._default(z.coerce.number().check(z.int(), z.gte(0)), 300),
+  TANDEM_TRUST_PROXY: z._default(z.enum(['0', '1']), '0'),
   TANDEM_TEST_HOLD_AFTER_COMMIT_MS: z._default(z.coerce.number().check(z.int(), z.gte(0)), 0),
   NODE_ENV: z.optional(z.string()),
 });
@@ -130,6 +180,23 @@ export function loadConfig(env: NodeJS.ProcessEnv, allowDevSecret = false): Conf
     return { ok: false, error: 'TANDEM_WEBHOOK_SECRET: required with TANDEM_WEBHOOK_URL (notifications are signed)' };
   }
 
+  if (e.TANDEM_XAPI_URL && !e.TANDEM_XAPI_HOMEPAGE) {
+    return { ok: false, error: 'TANDEM_XAPI_HOMEPAGE: required with TANDEM_XAPI_URL (the actor accounts\' homePage)' };
+  }
+  const trim = (iri: string) => iri.replace(/\/+$/, '');
+  const xapi: XapiConfig | null =
+    e.TANDEM_XAPI_URL && e.TANDEM_XAPI_HOMEPAGE
+      ? {
+          url: trim(e.TANDEM_XAPI_URL),
+          auth: e.TANDEM_XAPI_AUTH ?? null,
+          homePage: e.TANDEM_XAPI_HOMEPAGE,
+          activityBase: trim(e.TANDEM_XAPI_ACTIVITY_BASE ?? `${trim(e.TANDEM_XAPI_HOMEPAGE)}/tandem`),
+          vocabularyBase: trim(e.TANDEM_XAPI_VOCABULARY_BASE ?? DEFAULT_XAPI_VOCABULARY_BASE),
+          maxAttempts: e.TANDEM_XAPI_MAX_ATTEMPTS,
+          retryBaseMs: e.TANDEM_XAPI_RETRY_BASE_MS,
+        }
+      : null;
+
   let courses: Record<string, CourseSettings> = {};
   if (e.TANDEM_COURSES_FILE) {
     const file = readCoursesFile(e.TANDEM_COURSES_FILE);
@@ -151,6 +218,8 @@ export function loadConfig(env: NodeJS.ProcessEnv, allowDevSecret = false): Conf
       courses,
       maxBodyBytes: e.TANDEM_MAX_BODY_BYTES,
       inviteDetailsLimit: { max: e.TANDEM_INVITE_DETAILS_PER_MINUTE, windowMs: 60_000 },
+      requestLimits: { perAddress: e.TANDEM_REQUESTS_PER_MINUTE, perLearner: e.TANDEM_LEARNER_REQUESTS_PER_MINUTE, windowMs: 60_000 },
+      trustProxy: e.TANDEM_TRUST_PROXY === '1',
       webhook:
         e.TANDEM_WEBHOOK_URL && e.TANDEM_WEBHOOK_SECRET
           ? {
@@ -160,6 +229,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, allowDevSecret = false): Conf
               retryBaseMs: e.TANDEM_WEBHOOK_RETRY_BASE_MS,
             }
           : null,
+      xapi,
       poolCheckMs: e.TANDEM_POOL_CHECK_MS,
       testHoldAfterCommitMs: e.TANDEM_TEST_HOLD_AFTER_COMMIT_MS,
     },

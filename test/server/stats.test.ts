@@ -10,6 +10,7 @@ import { MODALITIES, OBJECTS, RELATIONSHIPS } from '../../src/core/typology.js';
 import { PoolRun } from '../../src/protocol/pool.js';
 import { CourseStats } from '../../src/protocol/stats.js';
 import { buildStats } from '../../src/server/stats/stats-view.js';
+import { SQLITE_MIGRATIONS } from '../../src/server/store/migrations.js';
 import { openSqliteStore, SQLITE_FILE_NAME } from '../../src/server/store/sqlite-store.js';
 import { createInviteCommand, makeDataDir, queryDataFile, REPO_ROOT, startTestServer, TEST_COURSE, TEST_PLATFORM_KEY, type TestServer } from '../helpers/server.js';
 
@@ -359,15 +360,18 @@ describe('upgrading a store', () => {
   it('turns opt-ins made before the peer.opted-in event into events, and counts them', async () => {
     const { dir, remove } = makeDataDir();
     try {
-      let store = openSqliteStore(dir);
-      await store.transaction((tx) =>
-        tx.upsertProfile(TEST_COURSE, 'early', { objects: ['discuss'], modalities: ['email'], languages: ['fr'], utcOffsetMinutes: 0, slots: [3], autoMatch: true, optedInAt: '2025-01-02T03:04:05.000Z' }),
-      );
-      await store.close();
+      // A store of the version before: the first five migrations, and an opt-in written as that version did (no event).
       const db = new Database(join(dir, SQLITE_FILE_NAME));
-      db.pragma('user_version = 5'); // as a store of the previous version left it
+      for (const migration of SQLITE_MIGRATIONS.slice(0, 5)) db.exec(migration);
+      db.pragma('user_version = 5');
+      db.prepare('INSERT INTO peer_profiles (course, learner, profile, opted_in_at) VALUES (?, ?, ?, ?)').run(
+        TEST_COURSE,
+        'early',
+        JSON.stringify({ objects: ['discuss'], modalities: ['email'], languages: ['fr'], utcOffsetMinutes: 0, slots: [3], autoMatch: true }),
+        '2025-01-02T03:04:05.000Z',
+      );
       db.close();
-      store = openSqliteStore(dir);
+      const store = openSqliteStore(dir);
       const counters = await store.transaction((tx) => tx.statsCounters(TEST_COURSE));
       await store.close();
       assert.equal(counters.get('pool.optedIn'), 1);

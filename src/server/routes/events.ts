@@ -51,7 +51,14 @@ export const postEvents: Handler = async (ctx, deps) => {
     const seen = new Map<string, string>();
     const fresh: typeof valid = [];
     let duplicates = 0;
+    // Events a browser still held from before the learner's data was erased: taken as delivered, never stored again.
+    const erasedAt = await tx.erasedAt(claims.sub);
+    const erasedMs = erasedAt === null ? -Infinity : Date.parse(erasedAt);
     for (const item of valid) {
+      if (Date.parse(item.event.time) <= erasedMs) {
+        duplicates += 1;
+        continue;
+      }
       const known = seen.get(item.event.id) ?? (await tx.getEvent(item.event.id))?.body;
       if (known === undefined) {
         seen.set(item.event.id, item.body);

@@ -11,6 +11,7 @@ import { getPeers } from './peers.js';
 import { getPoolRun, postPoolRun } from './pool-runs.js';
 import { getSettings, putSettings } from './settings.js';
 import { getState } from './state.js';
+import { deleteLearner, getLearnerExport } from './learner-data.js';
 import { getStats, postProgress } from './stats.js';
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
@@ -41,6 +42,8 @@ export const ROUTES: readonly Route[] = [
   { pattern: /^\/v1\/courses\/(?<course>[^/]+)\/forum-interactions$/, methods: { POST: postForumInteractions } },
   { pattern: /^\/v1\/courses\/(?<course>[^/]+)\/stats$/, methods: { GET: getStats } },
   { pattern: /^\/v1\/courses\/(?<course>[^/]+)\/progress$/, methods: { POST: postProgress } },
+  { pattern: /^\/v1\/learners\/(?<learner>[^/]+)$/, methods: { DELETE: deleteLearner } },
+  { pattern: /^\/v1\/learners\/(?<learner>[^/]+)\/export$/, methods: { GET: getLearnerExport } },
   { pattern: /^\/v1\/commands$/, methods: { POST: postCommand } },
   { pattern: /^\/v1\/invite-details$/, methods: { POST: postInviteDetails } },
   { pattern: /^\/v1\/events$/, methods: { POST: postEvents } },

@@ -258,4 +258,30 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   FROM fresh;
   DELETE FROM stats_meta;
   `,
+  // 7: xAPI statements queued for the Learning Record Store (issue 5), one per forwarded event (same id),
+  // written in the transaction that stores the event and sent by the xAPI dispatcher. IF NOT EXISTS: a store
+  // rewound to an earlier user_version (as the upgrade tests do) runs this again.
+  `
+  CREATE TABLE IF NOT EXISTS xapi_statements (
+    id TEXT PRIMARY KEY,
+    course TEXT NOT NULL,
+    event_type TEXT NOT NULL,
+    body TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('pending', 'delivered', 'failed')),
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at TEXT NOT NULL,
+    last_error TEXT,
+    created_at TEXT NOT NULL,
+    finished_at TEXT
+  );
+  CREATE INDEX IF NOT EXISTS xapi_statements_due ON xapi_statements(next_attempt_at) WHERE status = 'pending';
+  `,
+  // 8: tombstones of erased learners (issue 5): the SHA-256 of the id and when, so that events their browser
+  // still holds from before the erasure are not stored again.
+  `
+  CREATE TABLE erased_learners (
+    id_hash TEXT PRIMARY KEY,
+    erased_at TEXT NOT NULL
+  );
+  `,
 ];

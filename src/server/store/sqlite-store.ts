@@ -8,7 +8,9 @@ import { EndpointCourseSettings as CourseSettings, PeerProfile, PeerProfileInput
 import { SQLITE_MIGRATIONS } from './migrations.js';
 import { fromJson, fromRow, orderedPair } from './sqlite-rows.js';
 import { createDiscoveryTx } from './sqlite-discovery.js';
+import { createErasureTx } from './sqlite-erasure.js';
 import { createSqliteStats, type SqliteStats } from './sqlite-stats.js';
+import { createXapiTx } from './sqlite-xapi.js';
 import type {
   CommandRecord,
   EventRecord,
@@ -422,6 +424,8 @@ function createTx(db: Database.Database, stats: SqliteStats): StoreTx {
       });
     },
     ...createDiscoveryTx(db),
+    ...createXapiTx(db),
+    ...createErasureTx(db),
     statsCounters: stats.statsCounters,
     medianAcceptSeconds: stats.medianAcceptSeconds,
     withheldKeys: stats.withheldKeys,

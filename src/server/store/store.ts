@@ -1,5 +1,6 @@
 import type { CommandResult, InviteStatus } from '../../protocol/api.js';
 import type { EndpointCourseSettings as CourseSettings, PeerProfile, PeerReason } from '../../protocol/peers.js';
+import type { LearnerExport } from '../../protocol/learner-data.js';
 import type { ReportReason, RequestOrigin, RequestStatus } from '../../protocol/requests.js';
 import type { Modality, ObjectCode, PchmRelationship, Relationship } from '../../core/typology.js';
 
@@ -162,6 +163,24 @@ export interface WebhookDelivery {
   finishedAt: string | null;
 }
 
+/** An xAPI statement queued for the Learning Record Store; its id is the event's. */
+export interface XapiStatementRecord {
+  id: string;
+  course: string;
+  /** The event's type, for the log. */
+  eventType: string;
+  /** The exact statement JSON sent, the same on every attempt. */
+  body: string;
+  status: 'pending' | 'delivered' | 'failed';
+  attempts: number;
+  nextAttemptAt: string;
+  lastError: string | null;
+  createdAt: string;
+  finishedAt: string | null;
+}
+
+export type XapiStatementPatch = Pick<XapiStatementRecord, 'status' | 'attempts' | 'nextAttemptAt' | 'lastError' | 'finishedAt'>;
+
 export interface PoolRunRecord {
   id: string;
   course: string;
@@ -283,6 +302,13 @@ export interface StoreTx {
   updateWebhook(id: string, patch: Pick<WebhookDelivery, 'status' | 'attempts' | 'nextAttemptAt' | 'lastError' | 'finishedAt'>): Promise<void>;
   getWebhook(id: string): Promise<WebhookDelivery | null>;
 
+  /** Queues an xAPI statement (in the transaction that stores its event). */
+  insertXapiStatement(statement: XapiStatementRecord): Promise<void>;
+  /** Pending statements due at `now`, oldest first. */
+  dueXapiStatements(now: string, limit: number): Promise<XapiStatementRecord[]>;
+  updateXapiStatement(id: string, patch: XapiStatementPatch): Promise<void>;
+  getXapiStatement(id: string): Promise<XapiStatementRecord | null>;
+
   /** Inserts a running round; false when one is already running for the course. */
   startPoolRun(run: PoolRunRecord): Promise<boolean>;
   finishPoolRun(id: string, patch: Pick<PoolRunRecord, 'status' | 'finishedAt' | 'candidates' | 'groups' | 'matched' | 'unmatched' | 'error'>): Promise<void>;
@@ -309,4 +335,21 @@ export interface StoreTx {
   /** The stats keys withheld in the course's last answer. */
   withheldKeys(course: string): Promise<Set<string>>;
   setWithheldKeys(course: string, keys: readonly string[]): Promise<void>;
+
+  /** Every record naming the learner, for an export on request (`exportedAt` left to the caller). */
+  learnerExport(learner: string): Promise<LearnerExport>;
+  /** Groups of any course, not dissolved, the learner is an active member of. */
+  activeGroupsOfLearner(learner: string): Promise<GroupRecord[]>;
+  /**
+   * Erases the learner (their groups already left): deletes what is theirs
+   * alone, puts `pseudonym` for their id in what stays for others, and keeps a
+   * tombstone of the id's hash and `now`. See sqlite-erasure.ts.
+   */
+  eraseLearner(
+    learner: string,
+    pseudonym: string,
+    now: string,
+  ): Promise<{ eventsPseudonymised: number; recordsDeleted: number; /** xAPI statements the LRS has that named them. */ deliveredStatements: Array<{ id: string; course: string }> }>;
+  /** When the learner was erased (the latest time), or null. */
+  erasedAt(learner: string): Promise<string | null>;
 }

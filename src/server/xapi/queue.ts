@@ -1,0 +1,77 @@
+import { statementForEvent, type XapiVocabulary } from '../../core/xapi-statements.js';
+import type { ServerConfig, XapiConfig } from '../config.js';
+import type { EventRecord, Store, StoreTx } from '../store/store.js';
+
+/**
+ * Queues the xAPI statement of a stored event, in the caller's transaction: it
+ * is sent if and only if the event committed, and it survives a restart (the
+ * xAPI dispatcher sends and retries it). Nothing is queued when no LRS is
+ * configured, or for an event type that is not forwarded. Resolves whether a
+ * statement was queued.
+ */
+export async function queueStatement(tx: StoreTx, config: Pick<ServerConfig, 'xapi'>, event: EventRecord): Promise<boolean> {
+  const xapi = config.xapi;
+  if (!xapi) return false;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(event.body);
+  } catch {
+    return false;
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return false;
+  const statement = statementForEvent(parsed as Record<string, unknown>, vocabularyOf(xapi));
+  if (!statement) return false;
+  await tx.insertXapiStatement({
+    id: statement.id,
+    course: event.course,
+    eventType: event.type,
+    body: JSON.stringify(statement),
+    status: 'pending',
+    attempts: 0,
+    // The server's clock when the event was stored: due at once.
+    nextAttemptAt: event.receivedAt,
+    lastError: null,
+    createdAt: event.receivedAt,
+    finishedAt: null,
+  });
+  return true;
+}
+
+export function vocabularyOf(xapi: XapiConfig): XapiVocabulary {
+  return { homePage: xapi.homePage, activityBase: xapi.activityBase, vocabularyBase: xapi.vocabularyBase };
+}
+
+/**
+ * The store as the routes see it when forwarding may be on: every event
+ * stored through `insertEvent` — the one place all event writes go through
+ * (commands, client events, requests, the pool, progress reports, opt-ins) —
+ * also queues its statement in the same transaction, and `queued` is called
+ * once that transaction has committed (to send it now rather than at the
+ * dispatcher's next poll). The configuration is read at each event; with none,
+ * nothing changes.
+ */
+export function xapiForwardingStore(store: Store, config: Pick<ServerConfig, 'xapi'>, queued: () => void): Store {
+  return {
+    get kind() {
+      return store.kind;
+    },
+    async transaction<T>(work: (tx: StoreTx) => Promise<T>): Promise<T> {
+      let inserted = false;
+      const result = await store.transaction((tx) => {
+        const watched: StoreTx = Object.create(tx, {
+          insertEvent: {
+            value: async (event: EventRecord) => {
+              await tx.insertEvent(event);
+              if (await queueStatement(tx, config, event)) inserted = true;
+            },
+          },
+        });
+        return work(watched);
+      });
+      if (inserted) queued();
+      return result;
+    },
+    rebuildStats: () => store.rebuildStats(),
+    close: () => store.close(),
+  };
+}
