@@ -2,12 +2,12 @@
  * `npm run schemas` (also the last step of `npm run build`): writes
  * dist/schema/<Name>.json, one JSON Schema (draft 2020-12) for each wire
  * schema of the API, and dist/schema/index.json listing them with their routes.
- * See test/conformance/json-schema.ts for how refines become JSON Schema.
+ * See scripts/schemas/json-schema.ts for how refines become JSON Schema.
  */
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildSchemaExport } from '../test/conformance/json-schema.js';
+import { buildSchemaExport } from './schemas/json-schema.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const outDir = resolve(root, process.argv[2] ?? 'dist/schema');

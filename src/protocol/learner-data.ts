@@ -50,6 +50,8 @@ export const LearnerExport = z.object({
   blocks: z.array(z.object({ blocked: LearnerId, at: IsoTime })),
   reports: z.array(z.object({ id: Uuid, course: z.string(), peer: LearnerId, reason: z.string(), details: z.nullable(z.string()), createdAt: IsoTime })),
   forumInteractions: z.array(z.object({ course: z.string(), with: LearnerId, count: integer(1) })),
+  /** Pool-matching rounds they were in, and what came of each. */
+  poolOutcomes: z.array(z.object({ run: Uuid, course: z.string(), outcome: z.string(), group: z.nullable(Uuid), at: IsoTime })),
   /** Their own events as stored (what they did, and the platform's progress reports about them). */
   events: z.array(z.unknown()),
 });

@@ -1,6 +1,6 @@
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { bearerToken, verifyToken, type TokenClaims } from './auth.js';
+import { bearerToken, secretsEqual, verifyToken, type TokenClaims } from './auth.js';
 import { discardRest, readBody } from './body.js';
 import type { ServerConfig } from './config.js';
 import { judgeOrigin, setCorsHeaders, setPreflightHeaders } from './cors.js';
@@ -13,6 +13,7 @@ import { ROUTES, type Method } from './routes/route-table.js';
 import { openSqliteStore } from './store/sqlite-store.js';
 import type { Store, StoreTx } from './store/store.js';
 import { startWebhookDispatcher, type WebhookDispatcher, type WebhookDispatcherOptions } from './webhooks/dispatcher.js';
+import { createTombstones } from './learners/tombstones.js';
 import { startXapiDispatcher, type XapiDispatcher, type XapiDispatcherOptions } from './xapi/dispatcher.js';
 import { xapiForwardingStore } from './xapi/queue.js';
 
@@ -61,15 +62,18 @@ export interface TandemServer {
 }
 
 /**
- * The address limits count: the socket's peer, or behind one trusted reverse
- * proxy the last X-Forwarded-For entry (the one that proxy appended; earlier
- * entries are whatever the client wrote).
+ * The address limits count: the socket's peer, or behind `proxies` trusted
+ * reverse proxies, each appending the address it saw to X-Forwarded-For, the
+ * entry the outermost one appended (`proxies` from the right; entries before
+ * it are whatever the client wrote). With fewer entries than proxies, the
+ * leftmost.
  */
-function clientAddressOf(req: IncomingMessage, trustProxy: boolean): string {
+export function clientAddressOf(req: IncomingMessage, proxies: number): string {
   const forwarded = req.headers['x-forwarded-for'];
-  if (trustProxy && typeof forwarded === 'string') {
-    const last = forwarded.split(',').at(-1)?.trim();
-    if (last) return last;
+  if (proxies > 0 && typeof forwarded === 'string') {
+    const entries = forwarded.split(',').map((e) => e.trim()).filter(Boolean);
+    const seen = entries[Math.max(0, entries.length - proxies)];
+    if (seen) return seen;
   }
   return req.socket.remoteAddress ?? 'unknown';
 }
@@ -157,6 +161,7 @@ export function createServer(options: ServerOptions): TandemServer {
   const now = options.now ?? (() => new Date());
   const log = options.log ?? (() => {});
   const baseStore = options.store ?? openSqliteStore(config.dataDir);
+  const tombstones = createTombstones(config.jwtSecret);
   /** Started by listen() when a webhook is configured; stopped by close() before the store closes. */
   let dispatcher: WebhookDispatcher | null = null;
   /** The same for the xAPI forwarder, when config.xapi is set (src/server/xapi/). */
@@ -168,6 +173,7 @@ export function createServer(options: ServerOptions): TandemServer {
     now,
     inviteDetailsLimiter: createRateLimiter({ ...config.inviteDetailsLimit, now: () => now().getTime() }),
     pool: createPoolService({ store, config, now, log, ...(options.runPoolJob ? { run: options.runPoolJob } : {}) }),
+    tombstones,
     afterCommit: options.afterCommit,
   };
   let poolStarted = false;
@@ -195,8 +201,11 @@ export function createServer(options: ServerOptions): TandemServer {
         throw new ApiError('origin_not_allowed', `The origin ${verdict.origin} may not call this endpoint.`);
       }
       // Every request counts against its address (probing unknown routes too), but preflights, which browsers send on their own.
-      const clientAddress = clientAddressOf(req, config.trustProxy ?? false);
-      if (req.method !== 'OPTIONS') take(perAddress, clientAddress, 'Too many requests from this address; try again later.');
+      const clientAddress = clientAddressOf(req, config.trustProxy ?? 0);
+      // The platform's own server calls, with its key, are not a client to hold back.
+      const key = req.headers['x-tandem-platform-key'];
+      const platform = config.platformKey !== null && typeof key === 'string' && secretsEqual(key, config.platformKey);
+      if (req.method !== 'OPTIONS' && !platform) take(perAddress, clientAddress, 'Too many requests from this address; try again later.');
       const route = findRoute(url.pathname);
       if (!route) throw new ApiError('not_found', `There is no ${url.pathname} route.`);
       if (req.method === 'OPTIONS') {
@@ -213,6 +222,11 @@ export function createServer(options: ServerOptions): TandemServer {
       // Each learner's requests count once, whatever address they come from, once their token is known.
       let claims: TokenClaims | undefined;
       const counted = (verified: TokenClaims): TokenClaims => {
+        // A token issued before the learner's data was erased opens nothing: an open tab would put it back.
+        const erasedMs = tombstones.erasedAtMs(verified.sub);
+        if (erasedMs !== null && verified.iat !== undefined && verified.iat * 1000 <= erasedMs) {
+          throw new ApiError('token_invalid', 'This learner’s data was erased after this token was issued; sign in again.');
+        }
         if (!claims) take(perLearner, verified.sub, 'Too many requests from this learner; try again later.');
         return (claims = verified);
       };
@@ -324,7 +338,9 @@ export function createServer(options: ServerOptions): TandemServer {
     server,
     store,
     close,
-    listen(port = config.port, host?: string) {
+    async listen(port = config.port, host?: string) {
+      // The erased learners, before any token is checked.
+      await tombstones.load(baseStore);
       return new Promise<string>((resolve, reject) => {
         server.once('error', reject);
         server.listen(port, host, () => {

@@ -52,8 +52,9 @@ import { parseWith } from './validation.js';
  *   (default 1200; 0: no limit); past it, 429 with Retry-After.
  * - `TANDEM_LEARNER_REQUESTS_PER_MINUTE` — API requests allowed per signed-in learner per
  *   minute, whatever their address (default 300; 0: no limit).
- * - `TANDEM_TRUST_PROXY` — `1` when the endpoint runs behind one reverse proxy that
- *   appends the client's address to X-Forwarded-For: limits then count that address.
+ * - `TANDEM_TRUST_PROXY` — the number of reverse proxies in front of the endpoint that
+ *   each append the address they saw to X-Forwarded-For (default 0): limits then count
+ *   the address the outermost of them saw.
  * - `TANDEM_DEMO` — `0` serves the API alone, without the demo pages (read by main.ts).
  * - `TANDEM_TEST_HOLD_AFTER_COMMIT_MS` — TEST ONLY: delay each command's answer after
  *   its transaction commits, so a hazard test can kill the process in between.
@@ -80,8 +81,8 @@ export interface ServerConfig {
   testHoldAfterCommitMs: number;
   /** Requests per window per client address and per learner (0 or absent: no limit). */
   requestLimits?: { perAddress: number; perLearner: number; windowMs: number };
-  /** Take the client's address from the last X-Forwarded-For entry (one trusted proxy in front). */
-  trustProxy?: boolean;
+  /** Trusted reverse proxies in front, each appending to X-Forwarded-For (0 or absent: the socket's peer is the client). */
+  trustProxy?: number;
 }
 
 export interface WebhookConfig {
@@ -136,7 +137,7 @@ const Env = z.object({
   TANDEM_POOL_CHECK_MS: z._default(PositiveInt, 60_000),
   TANDEM_REQUESTS_PER_MINUTE: z._default(z.coerce.number().check(z.int(), z.gte(0)), 1200),
   TANDEM_LEARNER_REQUESTS_PER_MINUTE: z._default(z.coerce.number().check(z.int(), z.gte(0)), 300),
-  TANDEM_TRUST_PROXY: z._default(z.enum(['0', '1']), '0'),
+  TANDEM_TRUST_PROXY: z._default(z.coerce.number().check(z.int(), z.gte(0), z.lte(10)), 0),
   TANDEM_TEST_HOLD_AFTER_COMMIT_MS: z._default(z.coerce.number().check(z.int(), z.gte(0)), 0),
   NODE_ENV: z.optional(z.string()),
 });
@@ -219,7 +220,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, allowDevSecret = false): Conf
       maxBodyBytes: e.TANDEM_MAX_BODY_BYTES,
       inviteDetailsLimit: { max: e.TANDEM_INVITE_DETAILS_PER_MINUTE, windowMs: 60_000 },
       requestLimits: { perAddress: e.TANDEM_REQUESTS_PER_MINUTE, perLearner: e.TANDEM_LEARNER_REQUESTS_PER_MINUTE, windowMs: 60_000 },
-      trustProxy: e.TANDEM_TRUST_PROXY === '1',
+      trustProxy: e.TANDEM_TRUST_PROXY,
       webhook:
         e.TANDEM_WEBHOOK_URL && e.TANDEM_WEBHOOK_SECRET
           ? {

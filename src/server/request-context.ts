@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TokenClaims } from './auth.js';
 import type { BodyKind, ReadBody } from './body.js';
 import type { ServerConfig } from './config.js';
+import type { Tombstones } from './learners/tombstones.js';
 import type { PoolService } from './pool/pool-service.js';
 import type { RateLimiter } from './rate-limit.js';
 import type { Store } from './store/store.js';
@@ -14,6 +15,8 @@ export interface AppDeps {
   inviteDetailsLimiter: RateLimiter;
   /** Pool-matching rounds (API and schedule). */
   pool: PoolService;
+  /** Erased learners: tokens issued before an erasure are refused. */
+  tombstones: Tombstones;
   /** TEST ONLY: runs after a command's transaction committed, before it is answered. */
   afterCommit?: ((commandId: string) => Promise<void>) | undefined;
 }

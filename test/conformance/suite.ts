@@ -459,12 +459,18 @@ export const CHECKS: readonly Check[] = [
     title: 'GET peers lists the other opted-in learner',
     async run(r) {
       r.need('optedIn');
-      const page = expectJson(await r.as(r.learners.cleo, `${r.coursePath}/peers?page=0`), 200, PeersPage, 'GET peers');
-      ensure(page.page === 0, `GET peers?page=0 answered page ${page.page}`);
-      const dan = page.items.find((p) => p.id === r.learners.dan.id);
-      ensure(dan, `GET peers does not list the other opted-in learner (${page.items.length} items)`);
+      // A course with other learners (a named --course) may list the new one on a later page: walk them all.
+      const items: PeersPage['items'] = [];
+      for (let n = 0; n < 50; n++) {
+        const page = expectJson(await r.as(r.learners.cleo, `${r.coursePath}/peers?page=${n}`), 200, PeersPage, 'GET peers');
+        ensure(page.page === n, `GET peers?page=${n} answered page ${page.page}`);
+        items.push(...page.items);
+        if (!page.hasMore) break;
+      }
+      const dan = items.find((p) => p.id === r.learners.dan.id);
+      ensure(dan, `GET peers does not list the other opted-in learner (${items.length} items)`);
       ensure(dan.name === r.learners.dan.name, `the peer is named "${dan.name}"`);
-      ensure(!page.items.some((p) => p.id === r.learners.cleo.id), 'GET peers lists the asker');
+      ensure(!items.some((p) => p.id === r.learners.cleo.id), 'GET peers lists the asker');
     },
   },
   {

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { loadConfig } from '../../src/server/config.js';
-import { startTestServer, TEST_COURSE, TEST_SECRET, type TestServer } from '../helpers/server.js';
+import { clientAddressOf } from '../../src/server/app.js';
+import { startTestServer, TEST_COURSE, TEST_PLATFORM_KEY, TEST_SECRET, type TestServer } from '../helpers/server.js';
 
 const STATE = `/v1/courses/${encodeURIComponent(TEST_COURSE)}/state`;
 
@@ -31,7 +32,7 @@ describe('request limits', () => {
   describe('per learner, and behind a trusted proxy', () => {
     let server: TestServer;
     before(async () => {
-      server = await startTestServer({ config: { requestLimits: { perAddress: 4, perLearner: 3, windowMs: 60_000 }, trustProxy: true } });
+      server = await startTestServer({ config: { requestLimits: { perAddress: 4, perLearner: 3, windowMs: 60_000 }, trustProxy: 1 } });
     });
     after(() => server.dispose());
     const from = (address: string, token?: string) =>
@@ -61,15 +62,44 @@ describe('request limits', () => {
     const defaults = loadConfig(base);
     assert.ok(defaults.ok);
     assert.deepEqual(defaults.config.requestLimits, { perAddress: 1200, perLearner: 300, windowMs: 60_000 });
-    assert.equal(defaults.config.trustProxy, false);
-    const set = loadConfig({ ...base, TANDEM_REQUESTS_PER_MINUTE: '0', TANDEM_LEARNER_REQUESTS_PER_MINUTE: '20', TANDEM_TRUST_PROXY: '1' });
+    assert.equal(defaults.config.trustProxy, 0);
+    const set = loadConfig({ ...base, TANDEM_REQUESTS_PER_MINUTE: '0', TANDEM_LEARNER_REQUESTS_PER_MINUTE: '20', TANDEM_TRUST_PROXY: '2' });
     assert.ok(set.ok);
     assert.deepEqual(set.config.requestLimits, { perAddress: 0, perLearner: 20, windowMs: 60_000 });
-    assert.equal(set.config.trustProxy, true);
+    assert.equal(set.config.trustProxy, 2);
     const bad = loadConfig({ ...base, TANDEM_LEARNER_REQUESTS_PER_MINUTE: 'lots' });
     assert.equal(bad.ok, false);
     assert.match(!bad.ok ? bad.error : '', /TANDEM_LEARNER_REQUESTS_PER_MINUTE/);
     assert.equal(loadConfig({ ...base, TANDEM_TRUST_PROXY: 'yes' }).ok, false);
+    assert.equal(loadConfig({ ...base, TANDEM_TRUST_PROXY: '-1' }).ok, false);
+  });
+});
+
+describe('the client address', () => {
+  const cases: Array<[string, string | undefined, number, string]> = [
+    ['no proxy: the socket', '203.0.113.1', 0, '127.0.0.1'],
+    ['one proxy: the entry it appended', '203.0.113.1, 198.51.100.7', 1, '198.51.100.7'],
+    ['two proxies: the entry the outer one appended', '203.0.113.1, 198.51.100.7, 10.0.0.2', 2, '198.51.100.7'],
+    ['fewer entries than proxies: the leftmost', '198.51.100.7', 2, '198.51.100.7'],
+    ['no header behind a proxy: the socket', undefined, 1, '127.0.0.1'],
+  ];
+  for (const [name, header, proxies, expected] of cases) {
+    it(name, () => {
+      const req = { headers: header === undefined ? {} : { 'x-forwarded-for': header }, socket: { remoteAddress: '127.0.0.1' } };
+      assert.equal(clientAddressOf(req as never, proxies), expected);
+    });
+  }
+
+  it('the platform’s key-authenticated calls are not counted against its address', async () => {
+    const server = await startTestServer({ config: { requestLimits: { perAddress: 2, perLearner: 0, windowMs: 60_000 } } });
+    try {
+      const settings = `/v1/courses/${encodeURIComponent(TEST_COURSE)}/settings`;
+      for (let i = 0; i < 4; i++) assert.equal((await server.request(settings, { headers: { 'x-tandem-platform-key': TEST_PLATFORM_KEY } })).status, 200);
+      const wrongKey = { 'x-tandem-platform-key': 'not-the-key-0123456789' };
+      assert.deepEqual([(await server.request(settings, { headers: wrongKey })).status, (await server.request(settings, { headers: wrongKey })).status, (await server.request(settings, { headers: wrongKey })).status], [200, 200, 429]);
+    } finally {
+      await server.dispose();
+    }
   });
 });
 

@@ -18,8 +18,8 @@ import { LanguageList, LanguageTag } from '../../src/protocol/peers.js';
 import { PeerId } from '../../src/protocol/requests.js';
 import { ProgressReport } from '../../src/protocol/stats.js';
 import { ROUTES } from '../../src/server/routes/route-table.js';
-import { buildSchemaExport, toJsonSchema } from '../conformance/json-schema.js';
-import { CATALOGUE } from '../conformance/schema-catalogue.js';
+import { buildSchemaExport, toJsonSchema } from '../../scripts/schemas/json-schema.js';
+import { CATALOGUE } from '../../scripts/schemas/schema-catalogue.js';
 import { createInviteCommand, REPO_ROOT, startTestServer, TestClock, TEST_COURSE, TEST_PLATFORM_KEY, type TestServer } from '../helpers/server.js';
 
 const DRAFT_2020_12 = 'https://json-schema.org/draft/2020-12/schema';

@@ -137,7 +137,17 @@ describe('a learner’s data on request', () => {
     server = await startTestServer({ dataDir: server.dataDir, clock: server.clock });
   });
 
+  it('refuses tokens issued before the erasure everywhere, so an open tab cannot put their name back', async () => {
+    const before = server.token(GONE, { name: GONE_NAME }); // issued in the second of the erasure
+    const refused = await server.request(`${COURSE_PATH}/state`, { token: before });
+    assert.equal(refused.status, 401);
+    assert.equal(refused.json.error.code, 'token_invalid');
+    assert.equal((await server.request('/v1/events', { token: before, body: { events: [oldEvent] } })).status, 401);
+    assert.deepEqual(queryDataFile(server.dataDir, 'SELECT id FROM learners WHERE id = ?', GONE), []);
+  });
+
   it('does not store again events their browser held from before, but does store what they do later', async () => {
+    server.clock.advance(2000); // they sign in again: a new token
     const token = server.token(GONE, { name: GONE_NAME });
     const resent = await server.request('/v1/events', { token, body: { events: [oldEvent] } });
     assert.equal(resent.status, 200, resent.text);
@@ -146,6 +156,10 @@ describe('a learner’s data on request', () => {
     server.clock.advance(1000);
     const fresh = await server.request('/v1/events', { token, body: { events: [{ ...later, time: server.clock.now().toISOString() }] } });
     assert.deepEqual(fresh.json, { stored: 1, duplicates: 0 }, 'a learner who comes back starts afresh');
+    // The platform's progress report from before the erasure, resent, is not taken again either.
+    const old = { id: randomUUID(), learner: GONE, progress: 0.4, completed: false, time: oldEvent.time };
+    const resent2 = await server.request(`${COURSE_PATH}/progress`, { headers: PLATFORM, body: { reports: [old] } });
+    assert.deepEqual(resent2.json, { stored: 0, duplicates: 1 });
   });
 
   it('erasing again, or someone unknown, answers the same and changes nothing else', async () => {
@@ -186,14 +200,18 @@ describe('erasing a learner whose events went to a Learning Record Store', () =>
 
       const erased = await request(url, `/v1/learners/${GONE}`, { method: 'DELETE', headers: PLATFORM });
       assert.equal(erased.status, 200, erased.text);
-      assert.equal(ErasureAnswer.parse(erased.json).statementsVoided, 1);
+      assert.equal(ErasureAnswer.parse(erased.json).statementsVoided, 1, 'the join the LRS has; their leaving was not sent yet');
       const voiding = () => [...lrs.statements.values()].filter((s) => (s.verb as { id: string }).id === 'http://adlnet.gov/expapi/verbs/voided');
       await until('the voiding statement reaches the LRS', () => voiding().length === 1);
       const [statement] = voiding();
       assert.deepEqual(statement!.object, { objectType: 'StatementRef', id: joined });
       assert.deepEqual(xapiProblems(statement), []);
-      // Their leaving (queued at the erasure) arrives under the pseudonym; nothing sent after the erasure names them.
-      await until('every statement is sent', () => lrs.statements.size === 4);
+      // A copy of the join under a new id and the pseudonym, and their leaving (queued at the erasure) under the
+      // pseudonym: the LRS keeps the record, about nobody; nothing sent after the erasure names them.
+      await until('every statement is sent', () => lrs.statements.size === 5);
+      const joins = [...lrs.statements.values()].filter((s) => (s.verb as { id: string }).id === 'http://activitystrea.ms/schema/1.0/join');
+      assert.equal(joins.length, 2);
+      assert.match((joins[1]!.actor as { account: { name: string } }).account.name, /^erased-/);
       const sentAfter = lrs.calls.filter((c) => c.statementId !== created.events[0]!.id && c.statementId !== joined).map((c) => c.body);
       for (const body of sentAfter) assert.ok(!body.includes(GONE), body);
       for (const [where, text] of everyText(dir)) assert.ok(!text.includes(GONE), `${where} still holds their id`);

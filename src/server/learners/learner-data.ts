@@ -27,7 +27,7 @@ export async function exportLearner(tx: StoreTx, learner: string, now: Date): Pr
  * the Learning Record Store already has are voided there. Erasing someone
  * unknown (or erased already) does nothing more than renew the tombstone.
  */
-export async function eraseLearner(tx: StoreTx, learner: string, now: Date, xapi: XapiConfig | null = null): Promise<ErasureAnswer> {
+export async function eraseLearner(tx: StoreTx, learner: string, now: Date, tombstoneKey: string, xapi: XapiConfig | null = null): Promise<ErasureAnswer> {
   const at = now.toISOString();
   const groups = await tx.activeGroupsOfLearner(learner);
   for (const group of groups) {
@@ -47,7 +47,7 @@ export async function eraseLearner(tx: StoreTx, learner: string, now: Date, xapi
     }
     for (const event of events) await tx.insertEvent(eventRecord(event, canonicalJson(event), 'server', null, at));
   }
-  const { eventsPseudonymised, recordsDeleted, deliveredStatements } = await tx.eraseLearner(learner, `erased-${randomUUID()}`, at);
+  const { eventsPseudonymised, recordsDeleted, deliveredStatements } = await tx.eraseLearner(learner, `erased-${randomUUID()}`, at, tombstoneKey);
   // The Learning Record Store keeps what it was sent: each statement that named them is voided there.
   if (xapi) {
     for (const voided of deliveredStatements) {

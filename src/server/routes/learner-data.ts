@@ -16,6 +16,7 @@ export const getLearnerExport: Handler = async (ctx, deps) => {
 export const deleteLearner: Handler = async (ctx, deps) => {
   requirePlatformKey(ctx, deps.config);
   const learner = parseOrThrow(LearnerId, ctx.params.learner, 'learner');
-  const body = await deps.store.transaction((tx) => eraseLearner(tx, learner, deps.now(), deps.config.xapi ?? null));
+  const body = await deps.store.transaction((tx) => eraseLearner(tx, learner, deps.now(), deps.tombstones.key(learner), deps.config.xapi ?? null));
+  deps.tombstones.record(learner, body.erasedAt);
   return { status: 200, body };
 };

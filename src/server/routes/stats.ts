@@ -64,6 +64,12 @@ export const postProgress: Handler = async (ctx, deps) => {
     let stored = 0;
     let duplicates = 0;
     for (const [index, event] of events.entries()) {
+      // A report from before the learner's data was erased is not taken again.
+      const erasedAt = await tx.erasedAt(deps.tombstones.key(event.learner));
+      if (erasedAt !== null && Date.parse(event.time) <= Date.parse(erasedAt)) {
+        duplicates += 1;
+        continue;
+      }
       const body = canonicalJson(event);
       const known = seen.get(event.id) ?? (await tx.getEvent(event.id))?.body;
       if (known === body) {

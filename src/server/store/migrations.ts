@@ -284,4 +284,8 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
     erased_at TEXT NOT NULL
   );
   `,
+  // 9: a learner's own events by their id, for an export or an erasure without reading every event.
+  `
+  CREATE INDEX events_by_learner ON events(learner);
+  `,
 ];

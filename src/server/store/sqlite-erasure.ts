@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import * as z from 'zod/mini';
 import { Modality, ObjectCode } from '../../protocol/codes.js';
@@ -13,15 +13,14 @@ import type { StoreTx } from './store.js';
  * record that must stay for others (events, groups' memberships, invites and
  * requests, reports, pool outcomes, the stats' state) and deletes what is
  * theirs alone (name, profiles, notes, blocks, forum interactions, report
- * details, notifications not yet sent). A tombstone keeps the SHA-256 of the
- * id and the time, so that events the learner's browser still holds from
- * before are not stored again.
+ * they wrote, notifications for them not yet sent). A tombstone keeps a keyed
+ * hash of the id (an HMAC under the server's secret, so a guessed id cannot be
+ * checked against it) and the time, so that tokens issued and events made
+ * before the erasure are not taken again.
  */
 
-type ErasureTx = Pick<StoreTx, 'learnerExport' | 'eraseLearner' | 'erasedAt' | 'activeGroupsOfLearner'>;
+type ErasureTx = Pick<StoreTx, 'learnerExport' | 'eraseLearner' | 'erasedAt' | 'tombstones' | 'activeGroupsOfLearner'>;
 
-/** The tombstone's key: the id itself is not kept. */
-export const idHash = (learner: string): string => createHash('sha256').update(learner, 'utf8').digest('hex');
 
 /** Fields of stored JSON (events, notifications) that hold a learner's id. */
 const ID_FIELDS = new Set(['learner', 'inviter', 'sender', 'recipient', 'reporter', 'peer', 'id']);
@@ -39,8 +38,11 @@ export function pseudonymise(value: unknown, learner: string, pseudonym: string)
     const out: Record<string, unknown> = {};
     const record = v as Record<string, unknown>;
     const namesThem = record.id === learner;
+    const theirReport = record.reporter === learner;
     for (const [key, field] of Object.entries(record)) {
-      if (ID_FIELDS.has(key) && field === learner) {
+      if (key === 'details' && theirReport) {
+        changed = true; // what they wrote goes with them
+      } else if (ID_FIELDS.has(key) && field === learner) {
         out[key] = pseudonym;
         changed = true;
       } else if (key === 'name' && namesThem) {
@@ -95,12 +97,17 @@ export function createErasureTx(db: Database.Database): ErasureTx {
     eventsNaming: db.prepare('SELECT seq, learner, body FROM events WHERE learner = @learner OR instr(body, @needle) > 0'),
     rewriteEvent: db.prepare('UPDATE events SET learner = ?, body = ? WHERE seq = ?'),
     deliveriesNaming: db.prepare('SELECT id, status, body FROM webhook_deliveries WHERE instr(body, ?) > 0'),
-    statementsNaming: db.prepare('SELECT id, course, status, body FROM xapi_statements WHERE instr(body, ?) > 0'),
-    rewriteStatement: db.prepare('UPDATE xapi_statements SET body = ? WHERE id = ?'),
+    statementsNaming: db.prepare('SELECT id, course, status, attempts, next_attempt_at, body FROM xapi_statements WHERE instr(body, ?) > 0'),
+    requeueStatement: db.prepare(
+      `UPDATE xapi_statements SET id = ?, body = ?, status = 'pending', attempts = 0, next_attempt_at = ?, last_error = NULL, finished_at = NULL
+       WHERE id = ?`,
+    ),
     rewriteDelivery: db.prepare('UPDATE webhook_deliveries SET body = ? WHERE id = ?'),
     deleteDelivery: db.prepare('DELETE FROM webhook_deliveries WHERE id = ?'),
     tombstone: db.prepare('INSERT INTO erased_learners (id_hash, erased_at) VALUES (?, ?) ON CONFLICT (id_hash) DO UPDATE SET erased_at = excluded.erased_at'),
     erasedAt: db.prepare('SELECT erased_at FROM erased_learners WHERE id_hash = ?').pluck(),
+    tombstones: db.prepare('SELECT id_hash, erased_at FROM erased_learners'),
+    poolOutcomes: db.prepare('SELECT run, course, outcome, group_id, at FROM pool_outcomes WHERE learner = ? ORDER BY at'),
   };
   /** Statements run in order by erasure, each with (learner, pseudonym, now) bound by name. */
   const erasure = [
@@ -121,7 +128,8 @@ export function createErasureTx(db: Database.Database): ErasureTx {
     'UPDATE memberships SET learner = @pseudonym, note = NULL WHERE learner = @learner',
     'UPDATE commands SET learner = @pseudonym WHERE learner = @learner',
     'UPDATE reports SET reporter = @pseudonym, details = NULL WHERE reporter = @learner',
-    'UPDATE reports SET peer = @pseudonym, details = NULL WHERE peer = @learner',
+    // A report about them is the reporter's evidence for staff: it stays, naming the pseudonym.
+    'UPDATE reports SET peer = @pseudonym WHERE peer = @learner',
     'UPDATE pool_outcomes SET learner = @pseudonym WHERE learner = @learner',
     'UPDATE stats_learners SET learner = @pseudonym WHERE learner = @learner',
   ].map((sql) => db.prepare(sql));
@@ -185,6 +193,9 @@ export function createErasureTx(db: Database.Database): ErasureTx {
           with: r.other,
           count: r.count,
         })),
+        poolOutcomes: rows(z.object({ run: Text, course: Text, outcome: Text, group_id: NullableText, at: Text }), q.poolOutcomes.all(learner), 'pool outcome').map(
+          (r) => ({ run: r.run, course: r.course, outcome: r.outcome, group: r.group_id, at: r.at }),
+        ),
         events: (q.ownEvents.all(learner) as string[]).map((body) => fromJson(z.unknown(), body, 'event')),
       } as LearnerExport;
     },
@@ -205,7 +216,7 @@ export function createErasureTx(db: Database.Database): ErasureTx {
       });
     },
 
-    async eraseLearner(learner, pseudonym, now) {
+    async eraseLearner(learner, pseudonym, now, key) {
       const needle = JSON.stringify(learner);
       let eventsPseudonymised = 0;
       for (const row of q.eventsNaming.all({ learner, needle })) {
@@ -218,10 +229,12 @@ export function createErasureTx(db: Database.Database): ErasureTx {
       let recordsDeleted = 0;
       for (const row of q.deliveriesNaming.all(needle)) {
         const r = fromRow(z.object({ id: Text, status: Text, body: Text }), row, 'webhook delivery row');
-        const { value, changed } = pseudonymise(fromJson(z.unknown(), r.body, 'notification'), learner, pseudonym);
+        const parsed = fromJson(z.unknown(), r.body, 'notification');
+        const { value, changed } = pseudonymise(parsed, learner, pseudonym);
         if (!changed) continue;
-        // Not sent yet: nobody needs news of a learner who is gone. Sent: kept for the record, without them.
-        if (r.status === 'pending') {
+        // News for them, not sent yet: nobody is left to tell. Anything else is kept (and sent) without them.
+        const forThem = (parsed as { learner?: unknown } | null)?.learner === learner;
+        if (r.status === 'pending' && forThem) {
           q.deleteDelivery.run(r.id);
           recordsDeleted++;
         } else {
@@ -230,24 +243,40 @@ export function createErasureTx(db: Database.Database): ErasureTx {
       }
       // xAPI statements name learners as account names and in extensions, as whole JSON strings: each becomes the
       // pseudonym, sent or not (a pending one is sent so, about nobody); those the LRS already has are voided.
+      // Whatever the LRS may have received (sent, given up, tried, or leased by a send in flight) is voided there,
+      // and every statement naming them goes again as a copy under a new id with the pseudonym: the record of what
+      // happened stays in the LRS, about nobody.
       const deliveredStatements: Array<{ id: string; course: string }> = [];
       for (const row of q.statementsNaming.all(needle)) {
-        const r = fromRow(z.object({ id: Text, course: Text, status: Text, body: Text }), row, 'xAPI statement row');
-        const body = r.body.split(needle).join(JSON.stringify(pseudonym));
-        if (body === r.body) continue;
-        q.rewriteStatement.run(body, r.id);
-        if (r.status === 'delivered') deliveredStatements.push({ id: r.id, course: r.course });
+        const r = fromRow(
+          z.object({ id: Text, course: Text, status: Text, attempts: z.number(), next_attempt_at: Text, body: Text }),
+          row,
+          'xAPI statement row',
+        );
+        const text = r.body.split(needle).join(JSON.stringify(pseudonym));
+        if (text === r.body) continue;
+        const mayHaveReached = r.status !== 'pending' || r.attempts > 0 || Date.parse(r.next_attempt_at) > Date.parse(now);
+        if (mayHaveReached) deliveredStatements.push({ id: r.id, course: r.course });
+        const copy = { ...(fromJson(z.record(z.string(), z.unknown()), text, 'xAPI statement') as Record<string, unknown>), id: randomUUID() };
+        q.requeueStatement.run(copy.id, JSON.stringify(copy), now, r.id);
       }
       for (const statement of erasure) {
         const info = statement.run({ learner, pseudonym, now });
         if (statement.source.startsWith('DELETE')) recordsDeleted += info.changes;
       }
-      q.tombstone.run(idHash(learner), now);
+      q.tombstone.run(key, now);
       return { eventsPseudonymised, recordsDeleted, deliveredStatements };
     },
 
-    async erasedAt(learner) {
-      return (q.erasedAt.get(idHash(learner)) as string | undefined) ?? null;
+    async erasedAt(key) {
+      return (q.erasedAt.get(key) as string | undefined) ?? null;
+    },
+
+    async tombstones() {
+      return q.tombstones.all().map((row) => {
+        const r = fromRow(z.object({ id_hash: Text, erased_at: Text }), row, 'tombstone');
+        return { key: r.id_hash, at: r.erased_at };
+      });
     },
   };
 }

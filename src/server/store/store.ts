@@ -349,7 +349,11 @@ export interface StoreTx {
     learner: string,
     pseudonym: string,
     now: string,
+    /** The tombstone's key for the learner (see learners/learner-data.ts). */
+    key: string,
   ): Promise<{ eventsPseudonymised: number; recordsDeleted: number; /** xAPI statements the LRS has that named them. */ deliveredStatements: Array<{ id: string; course: string }> }>;
-  /** When the learner was erased (the latest time), or null. */
-  erasedAt(learner: string): Promise<string | null>;
+  /** When the learner with this tombstone key was erased (the latest time), or null. */
+  erasedAt(key: string): Promise<string | null>;
+  /** Every tombstone, for the server's in-memory check of tokens. */
+  tombstones(): Promise<Array<{ key: string; at: string }>>;
 }

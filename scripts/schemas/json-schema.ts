@@ -153,7 +153,7 @@ export function buildSchemaExport(catalogue: readonly CatalogueEntry[] = CATALOG
       kind: entry.kind,
       description: entry.description,
       routes: entry.routes,
-      ...(entry.local ? { source: 'composed in test/conformance/schema-catalogue.ts from src/protocol parts' } : { source: 'src/protocol' }),
+      ...(entry.local ? { source: 'composed in scripts/schemas/schema-catalogue.ts from src/protocol parts' } : { source: 'src/protocol' }),
     })),
   };
   return { files, index, lost };
