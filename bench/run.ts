@@ -19,6 +19,7 @@ import { launchChromium } from '../test/helpers/chromium.js';
 import { measureRanking } from './ranking.js';
 import { measurePool } from './pool.js';
 import { measureStats } from './stats.js';
+import { ingestLines, measureIngest } from './ingest.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const COURSE = 'bench-course';
@@ -148,6 +149,9 @@ async function main(): Promise<void> {
   print({ name: 'stats.1m_count_floor_ms', value: round(stats.countFloorMs), unit: 'ms' });
   print({ name: 'stats.1m_rebuild_ms', value: round(stats.rebuildMs, 0), unit: 'ms' });
   print({ name: 'stats.events_stored', value: stats.events, unit: 'events' });
+
+  // Ingest on the embedded store against its insert floor; the PostgreSQL figures are reported as skipped.
+  for (const line of ingestLines(await measureIngest())) console.log(JSON.stringify(line));
 
   const dataDir = mkdtempSync(join(tmpdir(), 'tandem-bench-'));
   const benchDir = join(dataDir, 'build');
