@@ -13,6 +13,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import * as z from 'zod/mini';
 import { MODALITIES, OBJECTS } from '../../src/core/typology.js';
 import { ApiErrorBody, CommandResponse, EventsAccepted, EventsRejected, Health, InviteDetails, LearnerState } from '../../src/protocol/api.js';
+import { ErasureAnswer, LearnerExport } from '../../src/protocol/learner-data.js';
 import { EndpointCourseSettings, MyDiscovery, PeerProfile, PeersPage } from '../../src/protocol/peers.js';
 import { RequestAnswer, RequestList } from '../../src/protocol/requests.js';
 import { CourseStats, ProgressAnswer } from '../../src/protocol/stats.js';
@@ -108,7 +109,8 @@ interface Learner {
 /** What checks share: the client, the course, its learners, and what earlier checks made. */
 class Run {
   readonly coursePath: string;
-  readonly learners: Record<'ana' | 'ben' | 'cleo' | 'dan', Learner>;
+  /** `eve` is erased by the learner-data checks (and `fay` joins her group first): no other check uses them. */
+  readonly learners: Record<'ana' | 'ben' | 'cleo' | 'dan' | 'eve' | 'fay', Learner>;
   readonly made = new Map<string, unknown>();
 
   constructor(
@@ -120,7 +122,7 @@ class Run {
     this.coursePath = `/v1/courses/${encodeURIComponent(course)}`;
     const tag = randomBytes(4).toString('hex');
     const learner = (first: string): Learner => ({ id: `conformance-${tag}-${first.toLowerCase()}`, name: `${first} Conformance` });
-    this.learners = { ana: learner('Ana'), ben: learner('Ben'), cleo: learner('Cleo'), dan: learner('Dan') };
+    this.learners = { ana: learner('Ana'), ben: learner('Ben'), cleo: learner('Cleo'), dan: learner('Dan'), eve: learner('Eve'), fay: learner('Fay') };
   }
 
   token(who: Learner, extra: Partial<Claims> = {}): string {
@@ -133,6 +135,10 @@ class Run {
 
   as(who: Learner, path: string, options: HttpOptions = {}): Promise<HttpAnswer> {
     return this.http.request(path, { ...options, token: this.token(who) });
+  }
+
+  learnerPath(who: Learner): string {
+    return `/v1/learners/${encodeURIComponent(who.id)}`;
   }
 
   state(who: Learner): Promise<HttpAnswer> {
@@ -184,6 +190,29 @@ export const CHECKS: readonly Check[] = [
     title: 'GET /v1/health answers Health',
     async run(r) {
       expectJson(await r.http.request('/v1/health'), 200, Health, 'GET /v1/health');
+    },
+  },
+  {
+    id: 'headers.security',
+    title: "API answers carry X-Content-Type-Options: nosniff, Cache-Control: no-store and a Content-Security-Policy with default-src 'none'",
+    async run(r) {
+      const answers: [string, HttpAnswer][] = [
+        ['GET /v1/health (200)', await r.http.request('/v1/health')],
+        ['GET state without a token (401)', await r.http.request(`${r.coursePath}/state`)],
+        ['an unknown route (404)', await r.http.request('/v1/no-such-route')],
+      ];
+      expectStatus(answers[0]![1], 200, answers[0]![0]);
+      expectStatus(answers[1]![1], 401, answers[1]![0]);
+      expectStatus(answers[2]![1], 404, answers[2]![0]);
+      for (const [what, answer] of answers) {
+        const nosniff = answer.headers.get('x-content-type-options') ?? '';
+        ensure(nosniff.trim().toLowerCase() === 'nosniff', `${what} has X-Content-Type-Options "${nosniff}", expected nosniff`);
+        const cache = answer.headers.get('cache-control') ?? '';
+        ensure(/(^|,)\s*no-store\s*(,|$)/i.test(cache), `${what} has Cache-Control "${cache}", expected no-store`);
+        const csp = answer.headers.get('content-security-policy') ?? '';
+        const directives = csp.split(';').map((d) => d.trim().toLowerCase().replace(/\s+/g, ' '));
+        ensure(directives.includes("default-src 'none'"), `${what} has Content-Security-Policy "${csp}", expected default-src 'none'`);
+      }
     },
   },
   {
@@ -558,6 +587,94 @@ export const CHECKS: readonly Check[] = [
       ensure(stats.groups.formed === null || stats.groups.formed >= stats.threshold, 'groups.formed is shown although small');
       const cache = answer.headers.get('cache-control') ?? '';
       ensure(/no-store/i.test(cache), `GET stats has Cache-Control "${cache}", expected no-store`);
+    },
+  },
+  // The learner-data checks come last and work on the suite's own learners eve and fay only: eve is erased.
+  {
+    id: 'learner-data.auth',
+    title: 'GET /v1/learners/{learner}/export and DELETE /v1/learners/{learner} without the platform key are 401',
+    async run(r) {
+      const path = r.learnerPath(r.learners.eve);
+      expectError(await r.http.request(`${path}/export`), 401, 'token_missing', 'GET export without the platform key');
+      expectError(await r.http.request(path, { method: 'DELETE' }), 401, 'token_missing', 'DELETE learner without the platform key');
+    },
+  },
+  {
+    id: 'learner-data.export',
+    title: "GET export answers LearnerExport: a learner's name, invite, group membership and events",
+    async run(r) {
+      const { eve, fay } = r.learners;
+      const created = expectJson(await r.command(eve, INVITE), 200, CommandResponse, 'invite.create by the learner to erase');
+      const { invite, code } = created.result;
+      ensure(invite && code, 'invite.create answered no code or invite id');
+      const accepted = expectJson(await r.command(fay, { type: 'invite.accept', code }), 200, CommandResponse, "invite.accept of the erased learner's invite");
+      const group = accepted.result.group;
+      ensure(group, 'invite.accept answered no group');
+      const answer = await r.http.request(`${r.learnerPath(eve)}/export`, { platformKey: r.platformKey });
+      const exported = expectJson(answer, 200, LearnerExport, 'GET export');
+      ensure(exported.learner === eve.id, `the export is of "${exported.learner}", expected "${eve.id}"`);
+      ensure(exported.name === eve.name, `the export names the learner ${JSON.stringify(exported.name)}, expected "${eve.name}"`);
+      ensure(exported.courses.includes(r.course), `the export's courses are ${JSON.stringify(exported.courses)}, without "${r.course}"`);
+      const own = exported.invites.find((i) => i.id === invite);
+      ensure(own?.role === 'inviter' && own.course === r.course, `the export's invites are ${JSON.stringify(exported.invites).slice(0, 300)}, expected invite ${invite} as inviter`);
+      const membership = exported.memberships.find((m) => m.group === group);
+      ensure(membership?.course === r.course && membership.leftAt === null, `the export's memberships are ${JSON.stringify(exported.memberships)}, expected group ${group}, not left`);
+      ensure(exported.events.length > 0, 'the export lists none of the learner\'s events');
+      r.made.set('erasable', { group, invite });
+    },
+  },
+  {
+    id: 'learner-data.erase',
+    title: 'DELETE learner answers ErasureAnswer; the export then has no name, memberships, invites or events, and the group is left',
+    async run(r) {
+      const { group } = r.need<{ group: string; invite: string }>('erasable');
+      const { eve, fay } = r.learners;
+      const erased = expectJson(await r.http.request(r.learnerPath(eve), { method: 'DELETE', platformKey: r.platformKey }), 200, ErasureAnswer, 'DELETE learner');
+      ensure(erased.learner === eve.id, `the erasure answered learner "${erased.learner}", expected "${eve.id}"`);
+      ensure(erased.groupsLeft === 1, `the erasure answered groupsLeft ${erased.groupsLeft}, expected 1 (the learner was in one group)`);
+      ensure(erased.eventsPseudonymised > 0, `the erasure answered eventsPseudonymised ${erased.eventsPseudonymised}, expected the learner's events`);
+      const exported = expectJson(await r.http.request(`${r.learnerPath(eve)}/export`, { platformKey: r.platformKey }), 200, LearnerExport, 'GET export after the erasure');
+      ensure(exported.learner === eve.id, `the export after the erasure is of "${exported.learner}"`);
+      ensure(exported.name === null, `the export after the erasure names the learner ${JSON.stringify(exported.name)}, expected null`);
+      for (const key of ['memberships', 'invites', 'events'] as const) {
+        ensure(exported[key].length === 0, `the export after the erasure has ${exported[key].length} ${key}: ${JSON.stringify(exported[key]).slice(0, 300)}`);
+      }
+      // A group left with one member is dissolved, as when leaving.
+      const state = expectJson(await r.state(fay), 200, LearnerState, "GET state of the erased learner's group partner");
+      ensure(!state.groups.some((g) => g.id === group), "the erased learner's group, left with one member, is still listed for the other");
+      r.made.set('erasedAt', erased.erasedAt);
+    },
+  },
+  {
+    id: 'learner-data.erased-token',
+    title: 'a token issued before the erasure is 401 token_invalid',
+    async run(r) {
+      const erasedAt = r.need<string>('erasedAt');
+      const eve = r.learners.eve;
+      // Issued a minute before the erasure by the endpoint's clock (and ours, should they differ); still unexpired.
+      const issuedMs = Math.min(Date.now(), Date.parse(erasedAt)) - 60_000;
+      const token = signJwt({ sub: eve.id, name: eve.name, course: r.course, role: 'learner' }, r.tokens, issuedMs);
+      expectError(await r.http.request(`${r.coursePath}/state`, { token }), 401, 'token_invalid', 'GET state with a token issued before the erasure');
+      expectError(
+        await r.http.request('/v1/commands', { token, body: { id: randomUUID(), course: r.course, command: INVITE } }),
+        401,
+        'token_invalid',
+        'POST commands with a token issued before the erasure',
+      );
+    },
+  },
+  {
+    id: 'learner-data.erase-again',
+    title: 'erasing again, or someone unknown, answers 200 with zero counts',
+    async run(r) {
+      r.need('erasedAt');
+      const unknown: Learner = { id: `${r.learners.eve.id}-unknown`, name: 'Nobody' };
+      for (const [who, what] of [[r.learners.eve, 'erasing the learner again'], [unknown, 'erasing an unknown learner']] as const) {
+        const answer = expectJson(await r.http.request(r.learnerPath(who), { method: 'DELETE', platformKey: r.platformKey }), 200, ErasureAnswer, what);
+        ensure(answer.learner === who.id, `${what} answered learner "${answer.learner}"`);
+        const { learner: _learner, erasedAt: _erasedAt, ...counts } = answer;
+        ensure(Object.values(counts).every((n) => n === 0), `${what} answered ${JSON.stringify(counts)}, expected zero counts`);
+      }
     },
   },
 ];

@@ -18,11 +18,15 @@ const describeFailures = (report: ConformanceReport) => failures(report).map((r)
 
 type Rewrite = (request: { method: string; path: string; body: string }, answer: { status: number; json: any }) => { status: number; json: any } | void;
 
+/** The answer headers a fake endpoint passes on from the reference endpoint. */
+const PASSED_HEADERS = ['content-type', 'cache-control', 'retry-after', 'x-content-type-options', 'content-security-policy', 'x-frame-options', 'referrer-policy'];
+
 /**
  * A fake endpoint: forwards every request to `target` and lets `rewrite`
- * change one answer, as an implementation with one mistake would answer.
+ * change one answer, as an implementation with one mistake would answer;
+ * `passHeaders` are the answer headers it passes on.
  */
-async function faultyProxy(target: string, rewrite: Rewrite): Promise<{ url: string; close: () => Promise<void> }> {
+async function faultyProxy(target: string, rewrite: Rewrite, passHeaders: readonly string[] = PASSED_HEADERS): Promise<{ url: string; close: () => Promise<void> }> {
   const server: Server = createServer(async (req, res) => {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
@@ -42,7 +46,7 @@ async function faultyProxy(target: string, rewrite: Rewrite): Promise<{ url: str
     }
     const changed = json === undefined ? undefined : rewrite({ method: req.method!, path: req.url!, body }, { status: upstream.status, json });
     const out: Record<string, string> = {};
-    for (const name of ['content-type', 'cache-control', 'retry-after']) {
+    for (const name of passHeaders) {
       const value = upstream.headers.get(name);
       if (value) out[name] = value;
     }
@@ -129,6 +133,44 @@ describe('API conformance suite', () => {
       const failed = failures(report).map((r) => r.id);
       for (const id of ['settings.put-auth', 'auth.token-missing', 'errors.bad-input', 'events.refused-batch']) assert.ok(failed.includes(id), `${id} did not fail`);
       assert.match(report.results.find((r) => r.id === 'errors.bad-input')!.message!, /error\.path/);
+    } finally {
+      await fake.close();
+    }
+  });
+
+  it('catches an endpoint whose answers lack the security headers: that check fails and only that one', async () => {
+    const fake = await faultyProxy(
+      server.url,
+      () => undefined,
+      PASSED_HEADERS.filter((name) => name !== 'x-content-type-options' && name !== 'content-security-policy'),
+    );
+    try {
+      const report = await runConformance(options(fake.url));
+      assert.equal(report.passed, false);
+      assert.deepEqual(failures(report).map((r) => r.id), ['headers.security'], describeFailures(report));
+      assert.match(failures(report)[0]!.message!, /X-Content-Type-Options "", expected nosniff/);
+    } finally {
+      await fake.close();
+    }
+  });
+
+  it("catches an export that still names an erased learner, and skips the checks that build on the erasure", async () => {
+    let name: unknown;
+    const fake = await faultyProxy(server.url, (request, answer) => {
+      if (request.method === 'GET' && /^\/v1\/learners\/[^/]+\/export$/.test(request.path) && answer.status === 200) {
+        name ??= answer.json.name;
+        return { status: 200, json: { ...answer.json, name } };
+      }
+    });
+    try {
+      const report = await runConformance(options(fake.url));
+      const byId = new Map(report.results.map((r) => [r.id, r]));
+      assert.equal(byId.get('learner-data.export')?.status, 'pass', describeFailures(report));
+      assert.equal(byId.get('learner-data.erase')?.status, 'fail');
+      assert.match(byId.get('learner-data.erase')!.message!, /names the learner "Eve Conformance", expected null/);
+      assert.equal(byId.get('learner-data.erased-token')?.status, 'skip');
+      assert.equal(byId.get('learner-data.erase-again')?.status, 'skip');
+      assert.deepEqual(failures(report).map((r) => r.id), ['learner-data.erase', 'learner-data.erased-token', 'learner-data.erase-again']);
     } finally {
       await fake.close();
     }

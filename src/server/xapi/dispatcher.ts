@@ -99,6 +99,13 @@ export function startXapiDispatcher(options: XapiDispatcherOptions): XapiDispatc
   let again = false;
   /** When (Date.now()) the soonest retry scheduled since the last wake is due. */
   let wakeAt = Infinity;
+  /**
+   * Until when (Date.now()) the LRS is left alone: after an attempt that will
+   * be retried (down, busy, timing out), no other statement is tried before
+   * that one's retry, so a dead LRS costs one attempt per backoff step rather
+   * than a timeout per queued statement.
+   */
+  let pausedUntil = 0;
 
   function schedule(ms: number): void {
     if (timer) clearTimeout(timer);
@@ -129,12 +136,16 @@ export function startXapiDispatcher(options: XapiDispatcherOptions): XapiDispatc
 
   async function drain(): Promise<void> {
     for (;;) {
-      if (stopped || !config.xapi) return;
+      if (stopped || !config.xapi || Date.now() < pausedUntil) return;
       const due = await store.transaction((tx) => tx.dueXapiStatements(now().toISOString(), batchSize));
       if (due.length === 0) return;
       for (const row of due) {
         if (stopped) return;
-        await attempt(row.id);
+        const retryInMs = await attempt(row.id);
+        if (retryInMs !== null) {
+          pausedUntil = Date.now() + retryInMs;
+          return;
+        }
       }
       if (due.length < batchSize) return;
     }
@@ -156,11 +167,12 @@ export function startXapiDispatcher(options: XapiDispatcherOptions): XapiDispatc
     await store.transaction((tx) => tx.updateXapiStatement(id, patch));
   }
 
-  async function attempt(id: string): Promise<void> {
+  /** Sends one statement; resolves the delay before its retry when it will be retried, else null. */
+  async function attempt(id: string): Promise<number | null> {
     const xapi = config.xapi;
-    if (!xapi) return;
+    if (!xapi) return null;
     const row = await claim(id, timeoutMs + LEASE_MARGIN_MS);
-    if (!row) return;
+    if (!row) return null;
     const outcome = await put(xapi, row);
     const attempts = row.attempts + 1;
     const at = now().toISOString();
@@ -169,17 +181,17 @@ export function startXapiDispatcher(options: XapiDispatcherOptions): XapiDispatc
     if (outcome.kind === 'delivered') {
       await finish(row.id, { status: 'delivered', attempts, nextAttemptAt: at, lastError: null, finishedAt: at });
       log(`${label} delivered (HTTP ${outcome.status}, attempt ${attempts})`);
-      return;
+      return null;
     }
     if (outcome.kind === 'conflict') {
       await finish(row.id, { status: 'failed', attempts, nextAttemptAt: at, lastError: outcome.error, finishedAt: at });
       log(`${label} failed: ${outcome.error}`);
-      return;
+      return null;
     }
     if (attempts >= xapi.maxAttempts) {
       await finish(row.id, { status: 'failed', attempts, nextAttemptAt: at, lastError: outcome.error, finishedAt: at });
       log(`${label} failed for good after ${attempts} attempts (${outcome.error})`);
-      return;
+      return null;
     }
     const delay = retryDelay(xapi, attempts, outcome.retryAfterMs);
     await finish(row.id, {
@@ -191,6 +203,7 @@ export function startXapiDispatcher(options: XapiDispatcherOptions): XapiDispatc
     });
     wakeAt = Math.min(wakeAt, Date.now() + delay);
     log(`${label} attempt ${attempts}/${xapi.maxAttempts} failed (${outcome.error}), retry in ${delay} ms`);
+    return delay;
   }
 
   function retryDelay(xapi: XapiConfig, attempts: number, retryAfterMs: number | undefined): number {
