@@ -33,6 +33,7 @@ import { createServer } from '../src/server/app.js';
 import { signToken } from '../src/server/auth.js';
 import { openSqliteStore, SQLITE_FILE_NAME } from '../src/server/store/sqlite-store.js';
 import { canonicalJson } from '../src/server/validation.js';
+import { benchServerConfig } from './bench-config.js';
 
 export interface IngestOptions {
   /** Events per batch (the issue: 20). */
@@ -293,21 +294,7 @@ export async function measureIngest(options: IngestOptions = DEFAULT_INGEST_OPTI
       signToken({ sub: learnerId(i), name: `Learner ${i}`, course: COURSE, role: 'learner', iss: ISSUER, aud: AUDIENCE, iat: nowS, exp: nowS + 3600 }, SECRET),
     );
     const app = createServer({
-      config: {
-        port: 0,
-        dataDir,
-        jwtSecret: SECRET,
-        jwtIssuer: ISSUER,
-        jwtAudience: AUDIENCE,
-        allowedOrigins: [],
-        platformKey: '',
-        courses: {},
-        maxBodyBytes: 64 * 1024,
-        inviteDetailsLimit: { max: 30, windowMs: 60_000 },
-        webhook: null,
-        poolCheckMs: 3_600_000,
-        testHoldAfterCommitMs: 0,
-      },
+      config: benchServerConfig(dataDir, { secret: SECRET, issuer: ISSUER, audience: AUDIENCE }),
     });
     const origin = await app.listen(0, '127.0.0.1');
     let report: ClientReport;

@@ -19,6 +19,7 @@ import { launchChromium } from '../test/helpers/chromium.js';
 import { measureRanking } from './ranking.js';
 import { measurePool } from './pool.js';
 import { measureStats } from './stats.js';
+import { benchServerConfig } from './bench-config.js';
 import { ingestLines, measureIngest } from './ingest.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -163,21 +164,7 @@ async function main(): Promise<void> {
     signToken({ sub, name, course: COURSE, role: 'learner', iss: ISSUER, aud: AUDIENCE, iat: nowS, exp: nowS + 3600 }, SECRET);
   let origin = '';
   const app = createServer({
-    config: {
-      port: 0,
-      dataDir,
-      jwtSecret: SECRET,
-      jwtIssuer: ISSUER,
-      jwtAudience: AUDIENCE,
-      allowedOrigins: [],
-      platformKey: '',
-      courses: {},
-      maxBodyBytes: 64 * 1024,
-      inviteDetailsLimit: { max: 30, windowMs: 60_000 },
-      webhook: null,
-      poolCheckMs: 60_000,
-      testHoldAfterCommitMs: 0,
-    },
+    config: benchServerConfig(dataDir, { secret: SECRET, issuer: ISSUER, audience: AUDIENCE }),
     fallback: pages(benchDir, () => origin, tokenFor('bench-ana', 'Ana Bench')),
   });
   origin = await app.listen(0, '127.0.0.1');

@@ -19,6 +19,7 @@ import { mulberry32 } from '../src/core/prng.js';
 import { MODALITIES, OBJECTS, PCHM_RELATIONSHIPS } from '../src/core/typology.js';
 import { createServer } from '../src/server/app.js';
 import { openSqliteStore, SQLITE_FILE_NAME } from '../src/server/store/sqlite-store.js';
+import { benchServerConfig } from './bench-config.js';
 
 export interface StatsFigures {
   /** Events of the measured course (another course's are stored beside them). */
@@ -121,21 +122,7 @@ export async function measureStats(total = 1_000_000, runs = 21): Promise<StatsF
     await store.close();
 
     const app = createServer({
-      config: {
-        port: 0,
-        dataDir,
-        jwtSecret: 'bench-secret-0123456789abcdefghijklmnop',
-        jwtIssuer: 'tandem-bench',
-        jwtAudience: 'tandem',
-        allowedOrigins: [],
-        platformKey: PLATFORM_KEY,
-        courses: {},
-        maxBodyBytes: 64 * 1024,
-        inviteDetailsLimit: { max: 30, windowMs: 60_000 },
-        webhook: null,
-        poolCheckMs: 3_600_000,
-        testHoldAfterCommitMs: 0,
-      },
+      config: benchServerConfig(dataDir, { secret: 'bench-secret-0123456789abcdefghijklmnop', issuer: 'tandem-bench', audience: 'tandem', platformKey: PLATFORM_KEY }),
     });
     const origin = await app.listen(0, '127.0.0.1');
     const answers: number[] = [];
