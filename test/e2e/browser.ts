@@ -97,6 +97,51 @@ export function useDemoServerAndBrowser(env: Record<string, string> = {}): {
   };
 }
 
+/**
+ * The demo server (child process, fresh data folder) on one free port, to be
+ * stopped (`down`) and started again (`up`) on the same address and data, and
+ * Chromium, for one test file: started in `before`, stopped in `after`.
+ */
+export function useRestartableDemoServer(): {
+  readonly data: { dir: string };
+  readonly browser: Browser;
+  up(): Promise<ChildServer>;
+  down(): Promise<void>;
+} {
+  let data: ReturnType<typeof makeDataDir> | undefined;
+  let browser: Browser | undefined;
+  let server: ChildServer | undefined;
+  let port = 0;
+  const down = async (): Promise<void> => {
+    server?.child.kill('SIGTERM');
+    await server?.exited;
+    server = undefined;
+  };
+  before(async () => {
+    data = makeDataDir();
+    port = await freePort();
+    browser = await launchChromium();
+  });
+  after(async () => {
+    await browser?.close();
+    await down();
+    data?.remove();
+  });
+  return {
+    get data() {
+      return data!;
+    },
+    get browser() {
+      return browser!;
+    },
+    async up() {
+      server = await startChildServer(data!.dir, { TANDEM_DEMO: '1', PORT: String(port) });
+      return server;
+    },
+    down,
+  };
+}
+
 /** A dashboard table as shown: its rows by their header (after their row group's, "Invites / Accepted"), each the texts of its cells ("—withheld" for a withheld count). */
 export type ShownTable = Record<string, string[]>;
 

@@ -3,45 +3,19 @@
  * waits visibly and her client facts queue; when the endpoint is back (same
  * address, same data file), each arrives exactly once.
  */
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Browser } from 'playwright-core';
-import { makeDataDir, queryDataFile, startChildServer, type ChildServer } from '../helpers/server.js';
-import { freePort, launchChromium, openPage, PageProblems } from './browser.js';
+import { queryDataFile } from '../helpers/server.js';
+import { openPage, PageProblems, useRestartableDemoServer } from './browser.js';
 
-let browser: Browser;
-let data: ReturnType<typeof makeDataDir>;
-let server: ChildServer | undefined;
-let port: number;
+const env = useRestartableDemoServer();
+const { up, down } = env;
 
-async function up(): Promise<ChildServer> {
-  server = await startChildServer(data.dir, { TANDEM_DEMO: '1', PORT: String(port) });
-  return server;
-}
-
-async function down(): Promise<void> {
-  server?.child.kill('SIGTERM');
-  await server?.exited;
-  server = undefined;
-}
-
-before(async () => {
-  data = makeDataDir();
-  port = await freePort();
-  browser = await launchChromium();
-});
-
-after(async () => {
-  await browser?.close();
-  await down();
-  data?.remove();
-});
-
-const count = (sql: string, ...params: unknown[]) => queryDataFile<{ n: number }>(data.dir, sql, ...params)[0]!.n;
+const count = (sql: string, ...params: unknown[]) => queryDataFile<{ n: number }>(env.data.dir, sql, ...params)[0]!.n;
 
 test('a command and an event made while the endpoint is down each arrive once when it is back', { timeout: 90_000 }, async () => {
   const { url } = await up();
-  const context = await browser.newContext({ permissions: ['clipboard-read', 'clipboard-write'] });
+  const context = await env.browser.newContext({ permissions: ['clipboard-read', 'clipboard-write'] });
   const problems = new PageProblems();
   const alice = await openPage(context, `${url}/?as=alice`, 'alice', problems);
   const failedCommands: string[] = [];

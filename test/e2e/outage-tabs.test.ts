@@ -15,39 +15,14 @@
  * `invite.opened` cannot be made then, since `<tandem-join>` tracks it only
  * once the endpoint has answered the invite's details.
  */
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Browser, BrowserContext, Page, Route } from 'playwright-core';
-import { makeDataDir, queryDataFile, startChildServer, type ChildServer } from '../helpers/server.js';
-import { createInviteThroughUi, freePort, launchChromium, openPage, PageProblems } from './browser.js';
+import type { BrowserContext, Page, Route } from 'playwright-core';
+import { queryDataFile } from '../helpers/server.js';
+import { createInviteThroughUi, openPage, PageProblems, useRestartableDemoServer } from './browser.js';
 
-let browser: Browser;
-let data: ReturnType<typeof makeDataDir>;
-let server: ChildServer | undefined;
-let port: number;
-
-async function up(): Promise<ChildServer> {
-  server = await startChildServer(data.dir, { TANDEM_DEMO: '1', PORT: String(port) });
-  return server;
-}
-
-async function down(): Promise<void> {
-  server?.child.kill('SIGTERM');
-  await server?.exited;
-  server = undefined;
-}
-
-before(async () => {
-  data = makeDataDir();
-  port = await freePort();
-  browser = await launchChromium();
-});
-
-after(async () => {
-  await browser?.close();
-  await down();
-  data?.remove();
-});
+const env = useRestartableDemoServer();
+const { up, down } = env;
 
 /** A client fact as a page dispatched it (`tandem-invite-link-shared`…): the fact without its envelope. */
 interface Recorded {
@@ -81,10 +56,9 @@ const key = (f: { type: string; invite: string; channel?: string }): string => `
 const tally = (keys: string[]): Record<string, number> => keys.reduce<Record<string, number>>((t, k) => ((t[k] = (t[k] ?? 0) + 1), t), {});
 
 test('events made in two tabs while the endpoint is down, with a reload, each arrive exactly once', { timeout: 90_000 }, async () => {
-  await up();
-  const origin = server!.url;
+  const origin = (await up()).url;
 
-  const context: BrowserContext = await browser.newContext({ permissions: ['clipboard-read', 'clipboard-write'] });
+  const context: BrowserContext = await env.browser.newContext({ permissions: ['clipboard-read', 'clipboard-write'] });
   // One clock for every page of the context, running normally until the test jumps it ahead.
   await context.clock.install();
 
@@ -151,7 +125,7 @@ test('events made in two tabs while the endpoint is down, with a reload, each ar
 
   const clientEvents = () =>
     queryDataFile<{ id: string; learner: string; body: string; n: number }>(
-      data.dir,
+      env.data.dir,
       "SELECT id, learner, body, COUNT(*) AS n FROM events WHERE source = 'client' GROUP BY id",
     );
   const before = clientEvents();
@@ -197,8 +171,7 @@ test('events made in two tabs while the endpoint is down, with a reload, each ar
 
   // ---- The endpoint is back, on the same address and data file.
   await context.unroute('**/*', fromKept);
-  await up();
-  assert.equal(server!.url, origin, 'the same address');
+  assert.equal((await up()).url, origin, 'the same address');
   // Past the longest backoff (5 min): every tab's pending retry comes due now rather than in minutes.
   await context.clock.fastForward('05:00');
   await assertEventually(async () => (await readOutbox(one)).length === 0 && (await readOutbox(two)).length === 0, 'the outbox emptied', 30_000);

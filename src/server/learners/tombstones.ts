@@ -5,9 +5,10 @@ import type { Store } from '../store/store.js';
  * Tombstones of erased learners: a keyed hash of the id (an HMAC under the
  * server's secret: the ids platforms use are easy to guess, and a plain hash
  * of a guessed id would say whether they were erased) and when. Kept in the
- * store, and in memory for the check every token goes through: a token issued
- * before a learner's erasure no longer opens anything, so an open tab cannot
- * put back their name or their queued commands.
+ * store, and in memory for the checks every token, event and progress report
+ * goes through: a token issued before a learner's erasure no longer opens
+ * anything (an open tab cannot put back their name or queued commands), and
+ * events and reports dated before it are not stored again.
  */
 export function tombstoneKey(learner: string, secret: string): string {
   return createHmac('sha256', secret).update(`tandem-erasure:${learner}`, 'utf8').digest('hex');

@@ -52,8 +52,7 @@ export const postEvents: Handler = async (ctx, deps) => {
     const fresh: typeof valid = [];
     let duplicates = 0;
     // Events a browser still held from before the learner's data was erased: taken as delivered, never stored again.
-    const erasedAt = await tx.erasedAt(deps.tombstones.key(claims.sub));
-    const erasedMs = erasedAt === null ? -Infinity : Date.parse(erasedAt);
+    const erasedMs = deps.tombstones.erasedAtMs(claims.sub) ?? -Infinity;
     for (const item of valid) {
       if (Date.parse(item.event.time) <= erasedMs) {
         duplicates += 1;

@@ -65,8 +65,8 @@ export const postProgress: Handler = async (ctx, deps) => {
     let duplicates = 0;
     for (const [index, event] of events.entries()) {
       // A report from before the learner's data was erased is not taken again.
-      const erasedAt = await tx.erasedAt(deps.tombstones.key(event.learner));
-      if (erasedAt !== null && Date.parse(event.time) <= Date.parse(erasedAt)) {
+      const erasedMs = deps.tombstones.erasedAtMs(event.learner);
+      if (erasedMs !== null && Date.parse(event.time) <= erasedMs) {
         duplicates += 1;
         continue;
       }

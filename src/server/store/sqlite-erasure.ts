@@ -19,7 +19,7 @@ import type { StoreTx } from './store.js';
  * before the erasure are not taken again.
  */
 
-type ErasureTx = Pick<StoreTx, 'learnerExport' | 'eraseLearner' | 'erasedAt' | 'tombstones' | 'activeGroupsOfLearner'>;
+type ErasureTx = Pick<StoreTx, 'learnerExport' | 'eraseLearner' | 'tombstones' | 'activeGroupsOfLearner'>;
 
 
 /** Fields of stored JSON (events, notifications) that hold a learner's id. */
@@ -105,7 +105,6 @@ export function createErasureTx(db: Database.Database): ErasureTx {
     rewriteDelivery: db.prepare('UPDATE webhook_deliveries SET body = ? WHERE id = ?'),
     deleteDelivery: db.prepare('DELETE FROM webhook_deliveries WHERE id = ?'),
     tombstone: db.prepare('INSERT INTO erased_learners (id_hash, erased_at) VALUES (?, ?) ON CONFLICT (id_hash) DO UPDATE SET erased_at = excluded.erased_at'),
-    erasedAt: db.prepare('SELECT erased_at FROM erased_learners WHERE id_hash = ?').pluck(),
     tombstones: db.prepare('SELECT id_hash, erased_at FROM erased_learners'),
     poolOutcomes: db.prepare('SELECT run, course, outcome, group_id, at FROM pool_outcomes WHERE learner = ? ORDER BY at'),
   };
@@ -266,10 +265,6 @@ export function createErasureTx(db: Database.Database): ErasureTx {
       }
       q.tombstone.run(key, now);
       return { eventsPseudonymised, recordsDeleted, deliveredStatements };
-    },
-
-    async erasedAt(key) {
-      return (q.erasedAt.get(key) as string | undefined) ?? null;
     },
 
     async tombstones() {

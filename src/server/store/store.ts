@@ -352,8 +352,6 @@ export interface StoreTx {
     /** The tombstone's key for the learner (see learners/learner-data.ts). */
     key: string,
   ): Promise<{ eventsPseudonymised: number; recordsDeleted: number; /** xAPI statements the LRS has that named them. */ deliveredStatements: Array<{ id: string; course: string }> }>;
-  /** When the learner with this tombstone key was erased (the latest time), or null. */
-  erasedAt(key: string): Promise<string | null>;
   /** Every tombstone, for the server's in-memory check of tokens. */
   tombstones(): Promise<Array<{ key: string; at: string }>>;
 }
