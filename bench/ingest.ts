@@ -19,20 +19,41 @@
  *   connection. Measured in two halves, before and after the server run, so
  *   drift on a shared machine weighs on both sides alike.
  *
- * Target: the server at least 50% of the floor. There is no PostgreSQL adapter
- * yet, so the PostgreSQL figures are reported as skipped.
+ * Target: the server at least 50% of the floor.
+ *
+ * The same on PostgreSQL (TANDEM_BENCH_DATABASE_URL, else a private throwaway
+ * cluster from test/helpers/postgres-cluster.ts: fsync and synchronous_commit
+ * on; without server binaries the lines say why they were skipped):
+ *
+ * - ingest.postgres_events_per_s, ingest.postgres_p50_ms, ingest.postgres_p99_ms:
+ *   the same load generator against one in-process server on a fresh schema.
+ * - ingest.postgres_insert_floor_events_per_s: the same batches, one
+ *   `BEGIN; INSERT … VALUES (…),(…)…; COMMIT` per batch from one pg
+ *   connection into the `events` table of a fresh schema created by opening
+ *   the store once (so the server's schema), synchronous_commit on; in two
+ *   halves around the server run.
+ * - ingest.postgres_2proc_events_per_s: two server processes
+ *   (src/server/main.ts, child processes) on one fresh schema, the load
+ *   generator's connections split between them. No target (2 cores).
+ *
+ * After each run, every acknowledged event must be stored, once.
  */
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
+import pg from 'pg';
 import { createServer } from '../src/server/app.js';
 import { signToken } from '../src/server/auth.js';
+import { openPostgresStore } from '../src/server/store/postgres-store.js';
 import { openSqliteStore, SQLITE_FILE_NAME } from '../src/server/store/sqlite-store.js';
 import { canonicalJson } from '../src/server/validation.js';
+import { PostgresUnavailableError, startPostgresCluster, type PostgresCluster } from '../test/helpers/postgres-cluster.js';
 import { benchServerConfig } from './bench-config.js';
 
 export interface IngestOptions {
@@ -63,6 +84,31 @@ export interface IngestFigures {
   floorBatches: number;
   connections: number;
   batchSize: number;
+  /** The PostgreSQL figures, or why they were skipped. */
+  postgres: PostgresIngestFigures | { skipped: string };
+}
+
+export interface PostgresIngestFigures {
+  /** Where the database came from: TANDEM_BENCH_DATABASE_URL or a private cluster. */
+  source: 'TANDEM_BENCH_DATABASE_URL' | 'private cluster';
+  eventsPerS: number;
+  p50Ms: number;
+  p99Ms: number;
+  requests: number;
+  acknowledged: number;
+  stored: number;
+  floorEventsPerS: number;
+  floorBatches: number;
+  twoProc: {
+    eventsPerS: number;
+    p50Ms: number;
+    p99Ms: number;
+    requests: number;
+    acknowledged: number;
+    stored: number;
+    /** Groups the two processes ran again after a conflict with the other's (their `store: a transaction conflicted` lines). */
+    retries: number;
+  };
 }
 
 export const DEFAULT_INGEST_OPTIONS: IngestOptions = {
@@ -112,7 +158,8 @@ function makeBatch(learner: string, size: number, seq: number): BenchEvent[] {
 
 interface ClientJob {
   ingestClient: true;
-  origin: string;
+  /** Servers to send to: the connections are split between them (loop i sends to origins[i % n]). */
+  origins: string[];
   tokens: string[];
   batchSize: number;
   connections: number;
@@ -157,14 +204,15 @@ function post(agent: Agent, url: URL, token: string, body: string): Promise<{ st
 
 async function runClient(job: ClientJob): Promise<ClientReport> {
   const agent = new Agent({ keepAlive: true, maxSockets: job.connections });
-  const url = new URL('/v1/events', job.origin);
+  const urls = job.origins.map((origin) => new URL('/v1/events', origin));
   const start = performance.now();
   const windowStart = start + job.warmupMs;
   const windowEnd = windowStart + job.durationMs;
   const report: ClientReport = { latencies: [], windowEvents: 0, windowMs: job.durationMs, acknowledged: 0, errors: 0, firstError: null };
   let next = 0;
 
-  async function loop(): Promise<void> {
+  async function loop(_: unknown, index: number): Promise<void> {
+    const url = urls[index % urls.length]!;
     while (performance.now() < windowEnd) {
       const seq = next++;
       const learner = seq % job.tokens.length;
@@ -284,6 +332,11 @@ async function openSchemaOnly(dataDir: string): Promise<Database.Database> {
 // ---------------------------------------------------------------------------------------------
 
 export async function measureIngest(options: IngestOptions = DEFAULT_INGEST_OPTIONS): Promise<IngestFigures> {
+  const embedded = await measureEmbeddedIngest(options);
+  return { ...embedded, postgres: await measurePostgresIngest(options) };
+}
+
+async function measureEmbeddedIngest(options: IngestOptions): Promise<Omit<IngestFigures, 'postgres'>> {
   const floor = await createFloor(options.batchSize);
   const dataDir = mkdtempSync(join(tmpdir(), 'tandem-bench-ingest-'));
   try {
@@ -301,7 +354,7 @@ export async function measureIngest(options: IngestOptions = DEFAULT_INGEST_OPTI
     try {
       report = await clientInThread({
         ingestClient: true,
-        origin,
+        origins: [origin],
         tokens,
         batchSize: options.batchSize,
         connections: options.connections,
@@ -342,6 +395,296 @@ export async function measureIngest(options: IngestOptions = DEFAULT_INGEST_OPTI
   }
 }
 
+// ---------------------------------------------------------------------------------------------
+// PostgreSQL: the same load against a server on PostgreSQL, its floor, and two server processes.
+
+const REPO_ROOT = resolve(import.meta.dirname, '..');
+
+/** `base` with `schema` first in its search_path (the store creates the schema when missing). */
+function withSchema(base: string, schema: string): string {
+  const options = encodeURIComponent(`-c search_path=${schema}`);
+  return `${base}${base.includes('?') ? '&' : '?'}options=${options}`;
+}
+
+/** A fresh schema name for one part of the run. */
+const freshSchema = (part: string) => `bench_${part}_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
+
+/** Acknowledged client events of the bench course in `url`'s schema. */
+async function storedClientEvents(url: string): Promise<number> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ n: string; ids: string }>(
+      "SELECT count(*) AS n, count(DISTINCT id) AS ids FROM events WHERE course = $1 AND source = 'client'",
+      [COURSE],
+    );
+    if (rows[0]!.n !== rows[0]!.ids) throw new Error(`ingest (postgres): ${rows[0]!.n} rows but ${rows[0]!.ids} distinct event ids`);
+    return Number(rows[0]!.n);
+  } finally {
+    await client.end();
+  }
+}
+
+/** The server's schema on PostgreSQL: opens the store once on `url` (migrations run), then closes it. */
+async function createServerSchema(url: string): Promise<void> {
+  const store = openPostgresStore(url);
+  try {
+    await store.transaction(async () => undefined); // the first transaction awaits the migrations
+  } finally {
+    await store.close();
+  }
+}
+
+/** The floor on PostgreSQL: one `BEGIN; INSERT … VALUES (…),(…)…; COMMIT` per batch, from one connection. */
+async function createPostgresFloor(url: string, batchSize: number) {
+  await createServerSchema(url);
+  const client = new pg.Client({ connectionString: url, application_name: 'tandem-bench-floor' });
+  await client.connect();
+  const sync = (await client.query<{ synchronous_commit: string }>('SHOW synchronous_commit')).rows[0]!.synchronous_commit;
+  const fsync = (await client.query<{ fsync: string }>('SHOW fsync')).rows[0]!.fsync;
+  if (sync !== 'on' || fsync !== 'on') {
+    await client.end();
+    throw new Error(`ingest floor (postgres): synchronous_commit=${sync}, fsync=${fsync}; the bench needs both on`);
+  }
+  const columns = 7;
+  const insert = {
+    name: 'bench_floor_insert',
+    text: `INSERT INTO events (id, type, course, learner, time, body, source, command, received_at) VALUES ${Array.from(
+      { length: batchSize },
+      (_, b) => {
+        const p = (k: number) => `$${b * columns + k}`;
+        return `(${p(1)}, ${p(2)}, ${p(3)}, ${p(4)}, ${p(5)}, ${p(6)}, 'client', NULL, ${p(7)})`;
+      },
+    ).join(', ')}`,
+  };
+  let seq = 0;
+  let timedMs = 0;
+  let batches = 0;
+  let events = 0;
+
+  return {
+    /** Inserts batches until `ms` of insert time has been spent; rows are built outside the timed part. */
+    async run(ms: number, learners: number): Promise<void> {
+      const until = timedMs + ms;
+      while (timedMs < until) {
+        const rows: unknown[][] = [];
+        for (let b = 0; b < 20; b++) {
+          const s = seq++;
+          const receivedAt = new Date().toISOString();
+          rows.push(makeBatch(learnerId(s % learners), batchSize, s).flatMap((e) => [e.id, e.type, e.course, e.learner, e.time, canonicalJson(e), receivedAt]));
+        }
+        const started = performance.now();
+        for (const values of rows) {
+          await client.query('BEGIN');
+          await client.query({ ...insert, values });
+          await client.query('COMMIT');
+        }
+        timedMs += performance.now() - started;
+        batches += rows.length;
+        events += rows.length * batchSize;
+      }
+    },
+    result: () => ({ eventsPerS: events / (timedMs / 1000), batches, events }),
+    async close(): Promise<void> {
+      try {
+        const n = Number((await client.query<{ n: string }>('SELECT count(*) AS n FROM events')).rows[0]!.n);
+        if (n !== events) throw new Error(`ingest floor (postgres): ${n} events in the table, ${events} inserted`);
+      } finally {
+        await client.end();
+      }
+    },
+  };
+}
+
+interface ChildEndpoint {
+  origin: string;
+  child: ChildProcess;
+  /** The child's output, for error messages. */
+  output: string[];
+  /** Its `store: a transaction conflicted with another process's` lines so far. */
+  retries(): number;
+  stop(): Promise<void>;
+}
+
+/** One server process (src/server/main.ts, API only) on `databaseUrl`, as test/helpers/server.ts starts them. */
+async function startChildEndpoint(databaseUrl: string, dataDir: string): Promise<ChildEndpoint> {
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    PORT: '0',
+    DATABASE_URL: databaseUrl,
+    TANDEM_DATA_DIR: dataDir,
+    TANDEM_DEMO: '0',
+    TANDEM_JWT_SECRET: SECRET,
+    TANDEM_JWT_ISSUER: ISSUER,
+    TANDEM_JWT_AUDIENCE: AUDIENCE,
+    // As benchServerConfig: no request limits, no schedule to speak of.
+    TANDEM_REQUESTS_PER_MINUTE: '0',
+    TANDEM_LEARNER_REQUESTS_PER_MINUTE: '0',
+    TANDEM_POOL_CHECK_MS: '3600000',
+  };
+  for (const name of ['TANDEM_WEBHOOK_URL', 'TANDEM_WEBHOOK_SECRET', 'TANDEM_XAPI_URL', 'TANDEM_COURSES_FILE', 'TANDEM_PLATFORM_KEY']) delete env[name];
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const output: string[] = [];
+  let retries = 0;
+  const keep = (line: string) => {
+    if (/conflicted with another process/.test(line)) retries++;
+    if (output.length < 200) output.push(line);
+  };
+  const exited = new Promise<void>((done) => child.once('exit', () => done()));
+  // Both pipes are read to the end, so a chatty child never blocks on a full pipe.
+  createInterface({ input: child.stderr! }).on('line', keep);
+  const origin = await new Promise<string>((done, fail) => {
+    const timer = setTimeout(() => fail(new Error(`ingest (postgres): a server process did not start in 30 s:\n${output.join('\n')}`)), 30_000);
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      keep(line);
+      const match = /listening on (http:\/\/\S+)/.exec(line);
+      if (match?.[1]) {
+        clearTimeout(timer);
+        done(match[1]);
+      }
+    });
+    void exited.then(() => {
+      clearTimeout(timer);
+      fail(new Error(`ingest (postgres): a server process exited (${child.exitCode ?? child.signalCode}) before listening:\n${output.join('\n')}`));
+    });
+  });
+  return {
+    origin,
+    child,
+    output,
+    retries: () => retries,
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
+
+/** Latency quantiles and rate of one load-generator report; throws unless every acknowledged event is stored. */
+function summarize(report: ClientReport, stored: number, what: string) {
+  if (report.errors > 0) throw new Error(`${what}: ${report.errors} requests failed, first: ${report.firstError}`);
+  if (stored !== report.acknowledged) throw new Error(`${what}: ${report.acknowledged} events acknowledged, ${stored} stored`);
+  const sorted = [...report.latencies].sort((a, b) => a - b);
+  return {
+    eventsPerS: report.windowEvents / (report.windowMs / 1000),
+    p50Ms: quantile(sorted, 0.5),
+    p99Ms: quantile(sorted, 0.99),
+    requests: sorted.length,
+    acknowledged: report.acknowledged,
+    stored,
+  };
+}
+
+/** The PostgreSQL figures, or why they are skipped (no TANDEM_BENCH_DATABASE_URL and no server binaries). */
+export async function measurePostgresIngest(options: IngestOptions = DEFAULT_INGEST_OPTIONS): Promise<PostgresIngestFigures | { skipped: string }> {
+  let cluster: PostgresCluster | null = null;
+  let base = process.env.TANDEM_BENCH_DATABASE_URL ?? '';
+  const source = base ? 'TANDEM_BENCH_DATABASE_URL' : 'private cluster';
+  if (!base) {
+    try {
+      cluster = await startPostgresCluster();
+    } catch (error) {
+      if (error instanceof PostgresUnavailableError) {
+        return { skipped: `no TANDEM_BENCH_DATABASE_URL and no private cluster: ${error.message} (apt-get install postgresql)` };
+      }
+      throw error;
+    }
+    base = cluster.url;
+  }
+  const stopCluster = () => cluster?.stopSync();
+  process.once('exit', stopCluster); // never leave a cluster behind, whatever happens
+  const schemas: string[] = [];
+  const schemaUrl = (part: string) => {
+    const schema = freshSchema(part);
+    schemas.push(schema);
+    return withSchema(base, schema);
+  };
+  const dataDir = mkdtempSync(join(tmpdir(), 'tandem-bench-ingest-pg-'));
+  try {
+    const nowS = Math.floor(Date.now() / 1000);
+    const tokens = Array.from({ length: options.learners }, (_, i) =>
+      signToken({ sub: learnerId(i), name: `Learner ${i}`, course: COURSE, role: 'learner', iss: ISSUER, aud: AUDIENCE, iat: nowS, exp: nowS + 3600 }, SECRET),
+    );
+    const job = (origins: string[]): ClientJob => ({
+      ingestClient: true,
+      origins,
+      tokens,
+      batchSize: options.batchSize,
+      connections: options.connections,
+      warmupMs: options.warmupMs,
+      durationMs: options.durationMs,
+    });
+
+    const floor = await createPostgresFloor(schemaUrl('floor'), options.batchSize);
+    let one: ReturnType<typeof summarize>;
+    try {
+      await floor.run(options.floorMs / 2, options.learners);
+
+      // One in-process server on a fresh schema.
+      const serverUrl = schemaUrl('server');
+      const app = createServer({
+        config: { ...benchServerConfig(dataDir, { secret: SECRET, issuer: ISSUER, audience: AUDIENCE }), databaseUrl: serverUrl },
+      });
+      const origin = await app.listen(0, '127.0.0.1');
+      let report: ClientReport;
+      try {
+        report = await clientInThread(job([origin]));
+      } finally {
+        await app.close();
+      }
+      one = summarize(report, await storedClientEvents(serverUrl), 'ingest (postgres)');
+
+      await floor.run(options.floorMs / 2, options.learners);
+    } finally {
+      await floor.close();
+    }
+    const floorResult = floor.result();
+
+    // Two server processes on one fresh schema, the connections split between them. The schema is
+    // created first, so the two do not both wait on the migrations while the load starts.
+    const twoUrl = schemaUrl('2proc');
+    await createServerSchema(twoUrl);
+    const children: ChildEndpoint[] = [];
+    let two: ReturnType<typeof summarize> & { retries: number };
+    try {
+      children.push(...(await Promise.all([startChildEndpoint(twoUrl, dataDir), startChildEndpoint(twoUrl, dataDir)])));
+      const report = await clientInThread(job(children.map((c) => c.origin)));
+      two = {
+        ...summarize(report, await storedClientEvents(twoUrl), 'ingest (postgres, 2 processes)'),
+        retries: children.reduce((sum, c) => sum + c.retries(), 0),
+      };
+    } finally {
+      await Promise.all(children.map((c) => c.stop()));
+    }
+
+    return {
+      source,
+      ...one,
+      floorEventsPerS: floorResult.eventsPerS,
+      floorBatches: floorResult.batches,
+      twoProc: two,
+    };
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+    if (cluster) {
+      await cluster.stop();
+    } else if (schemas.length > 0) {
+      // A database of the caller's: leave it as found.
+      const client = new pg.Client({ connectionString: base });
+      await client.connect();
+      try {
+        for (const schema of schemas) await client.query(`DROP SCHEMA IF EXISTS ${pg.escapeIdentifier(schema)} CASCADE`);
+      } finally {
+        await client.end();
+      }
+    }
+    process.removeListener('exit', stopCluster);
+  }
+}
+
 /** Nearest-rank quantile of sorted values. */
 function quantile(sorted: number[], q: number): number {
   if (sorted.length === 0) return NaN;
@@ -358,14 +701,27 @@ export function ingestLines(f: IngestFigures): Record<string, unknown>[] {
     { name: 'ingest.embedded_p50_ms', value: round(f.p50Ms), unit: 'ms' },
     { name: 'ingest.embedded_p99_ms', value: round(f.p99Ms), unit: 'ms' },
     { name: 'ingest.embedded_insert_floor_events_per_s', value: round(f.floorEventsPerS, 0), unit: 'events/s' },
-    {
-      name: 'ingest.postgres_events_per_s',
-      value: null,
-      unit: 'events/s',
-      skipped:
-        'no PostgreSQL store adapter yet (DATABASE_URL is not supported); ingest.postgres_p99_ms, ' +
-        'ingest.postgres_insert_floor_events_per_s and ingest.postgres_2proc_events_per_s are skipped with it',
-    },
+    ...postgresLines(f.postgres),
+  ];
+}
+
+function postgresLines(p: IngestFigures['postgres']): Record<string, unknown>[] {
+  if ('skipped' in p) {
+    return [
+      { name: 'ingest.postgres_events_per_s', value: null, unit: 'events/s', skipped: p.skipped },
+      { name: 'ingest.postgres_p50_ms', value: null, unit: 'ms', skipped: p.skipped },
+      { name: 'ingest.postgres_p99_ms', value: null, unit: 'ms', skipped: p.skipped },
+      { name: 'ingest.postgres_insert_floor_events_per_s', value: null, unit: 'events/s', skipped: p.skipped },
+      { name: 'ingest.postgres_2proc_events_per_s', value: null, unit: 'events/s', target: null, skipped: p.skipped },
+    ];
+  }
+  const target = 0.5 * p.floorEventsPerS;
+  return [
+    { name: 'ingest.postgres_events_per_s', value: round(p.eventsPerS, 0), unit: 'events/s', target: round(target, 0), pass: p.eventsPerS >= target },
+    { name: 'ingest.postgres_p50_ms', value: round(p.p50Ms), unit: 'ms' },
+    { name: 'ingest.postgres_p99_ms', value: round(p.p99Ms), unit: 'ms' },
+    { name: 'ingest.postgres_insert_floor_events_per_s', value: round(p.floorEventsPerS, 0), unit: 'events/s' },
+    { name: 'ingest.postgres_2proc_events_per_s', value: round(p.twoProc.eventsPerS, 0), unit: 'events/s', target: null },
   ];
 }
 
@@ -377,4 +733,14 @@ if (isMainThread && import.meta.url === `file://${process.argv[1]}`) {
     `ingest: ${figures.requests} requests of ${figures.batchSize} events in the window over ${figures.connections} connections; ` +
       `${figures.acknowledged} events acknowledged and ${figures.stored} stored; floor ${figures.floorBatches} batches`,
   );
+  const p = figures.postgres;
+  if ('skipped' in p) console.error(`ingest (postgres): skipped: ${p.skipped}`);
+  else {
+    console.error(
+      `ingest (postgres, ${p.source}): ${p.requests} requests in the window; ${p.acknowledged} events acknowledged and ${p.stored} stored; ` +
+        `floor ${p.floorBatches} batches; 2 processes: ${p.twoProc.requests} requests in the window, p50 ${round(p.twoProc.p50Ms)} ms, ` +
+        `p99 ${round(p.twoProc.p99Ms)} ms, ${p.twoProc.acknowledged} acknowledged and ${p.twoProc.stored} stored, ` +
+        `${p.twoProc.retries} groups run again after a conflict`,
+    );
+  }
 }

@@ -151,7 +151,8 @@ async function main(): Promise<void> {
   print({ name: 'stats.1m_rebuild_ms', value: round(stats.rebuildMs, 0), unit: 'ms' });
   print({ name: 'stats.events_stored', value: stats.events, unit: 'events' });
 
-  // Ingest on the embedded store against its insert floor; the PostgreSQL figures are reported as skipped.
+  // Ingest on the embedded store and on PostgreSQL, each against its insert floor (PostgreSQL: TANDEM_BENCH_DATABASE_URL,
+  // else a private throwaway cluster; without server binaries its lines say why they were skipped).
   for (const line of ingestLines(await measureIngest())) console.log(JSON.stringify(line));
 
   const dataDir = mkdtempSync(join(tmpdir(), 'tandem-bench-'));

@@ -86,7 +86,7 @@ export async function seedDemoDiscovery(store: Store, now: Date): Promise<boolea
       await tx.upsertProfile(DEMO_COURSE.id, demoSub(name), { ...profile, optedInAt: at });
       // As the profile route does for an opt-in: the instructor's funnel counts it.
       const event: OptedInEvent = { id: randomUUID(), v: 1, time: at, course: DEMO_COURSE.id, learner: demoSub(name), type: 'peer.opted-in', autoMatch: profile.autoMatch ?? false };
-      await tx.insertEvent(eventRecord(event, canonicalJson(event), 'server', null, at));
+      await tx.insertEvents([eventRecord(event, canonicalJson(event), 'server', null, at)]);
     }
     for (const [a, b, count] of DEMO_FORUM) await tx.addForumInteraction(DEMO_COURSE.id, demoSub(a), demoSub(b), count);
     if (!(await tx.getGroup(EARLIER_GROUP))) {

@@ -10,10 +10,10 @@ import type { AppDeps, Reply, RequestContext } from './request-context.js';
 import { createPoolService } from './pool/pool-service.js';
 import type { PoolJob, PoolReply } from './pool/pool-worker.js';
 import { ROUTES, type Method } from './routes/route-table.js';
-import { openSqliteStore } from './store/sqlite-store.js';
+import { openStore } from './store/open-store.js';
 import type { Store, StoreTx } from './store/store.js';
 import { startWebhookDispatcher, type WebhookDispatcher, type WebhookDispatcherOptions } from './webhooks/dispatcher.js';
-import { createTombstones } from './learners/tombstones.js';
+import { createTombstones, TOMBSTONE_RELOAD_MS } from './learners/tombstones.js';
 import { startXapiDispatcher, type XapiDispatcher, type XapiDispatcherOptions } from './xapi/dispatcher.js';
 import { xapiForwardingStore } from './xapi/queue.js';
 
@@ -160,7 +160,7 @@ export function createServer(options: ServerOptions): TandemServer {
   const { config } = options;
   const now = options.now ?? (() => new Date());
   const log = options.log ?? (() => {});
-  const baseStore = options.store ?? openSqliteStore(config.dataDir);
+  const baseStore = options.store ?? openStore(config, log);
   const tombstones = createTombstones(config.jwtSecret);
   /** Started by listen() when a webhook is configured; stopped by close() before the store closes. */
   let dispatcher: WebhookDispatcher | null = null;
@@ -177,6 +177,7 @@ export function createServer(options: ServerOptions): TandemServer {
     afterCommit: options.afterCommit,
   };
   let poolStarted = false;
+  let tombstoneReload: NodeJS.Timeout | null = null;
   const tokenPolicy = { secret: config.jwtSecret, issuer: config.jwtIssuer, audience: config.jwtAudience };
   const limits = config.requestLimits;
   const clock = () => now().getTime();
@@ -329,6 +330,7 @@ export function createServer(options: ServerOptions): TandemServer {
       await dispatcher?.stop();
       await xapiDispatcher?.stop();
       await deps.pool.stop();
+      if (tombstoneReload) clearInterval(tombstoneReload);
       await store.close();
     })();
     return closing;
@@ -339,8 +341,11 @@ export function createServer(options: ServerOptions): TandemServer {
     store,
     close,
     async listen(port = config.port, host?: string) {
-      // The erased learners, before any token is checked.
+      // The erased learners, before any token is checked, then again every few seconds (other processes erase too).
       await tombstones.load(baseStore);
+      if (!closing) tombstoneReload ??= setInterval(() => {
+        tombstones.load(baseStore).catch((err: unknown) => log(`erasure: could not read the tombstones again: ${String(err)}`));
+      }, TOMBSTONE_RELOAD_MS).unref();
       return new Promise<string>((resolve, reject) => {
         server.once('error', reject);
         server.listen(port, host, () => {

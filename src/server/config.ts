@@ -11,6 +11,9 @@ import { parseWith } from './validation.js';
  *
  * - `PORT` — TCP port to listen on (default 8080; 0 picks a free one).
  * - `TANDEM_DATA_DIR` — folder holding the SQLite file `tandem.sqlite` (default `./data`).
+ * - `DATABASE_URL` — `postgres://user:password@host:port/database` selects the PostgreSQL
+ *   store instead of the embedded one (several server processes may then share it); a
+ *   schema may be named with `?options=-c%20search_path%3Dname` (created when missing).
  * - `TANDEM_JWT_SECRET` — HS256 secret shared with the platform that signs learners'
  *   tokens. Required when `NODE_ENV=production`; otherwise the demo's main.ts may
  *   fall back to a development secret and says so.
@@ -56,12 +59,16 @@ import { parseWith } from './validation.js';
  *   each append the address they saw to X-Forwarded-For (default 0): limits then count
  *   the address the outermost of them saw.
  * - `TANDEM_DEMO` — `0` serves the API alone, without the demo pages (read by main.ts).
+ * - `TANDEM_TEST_HOLD_BEFORE_COMMIT_MS` — TEST ONLY: keep each write transaction open this
+ *   long before its COMMIT, so that a test can make two processes' transactions overlap.
  * - `TANDEM_TEST_HOLD_AFTER_COMMIT_MS` — TEST ONLY: delay each command's answer after
  *   its transaction commits, so a hazard test can kill the process in between.
  */
 export interface ServerConfig {
   port: number;
   dataDir: string;
+  /** A postgres:// URL selects the PostgreSQL store; null or absent: the embedded SQLite file under dataDir. */
+  databaseUrl?: string | null;
   jwtSecret: string;
   jwtIssuer: string;
   jwtAudience: string;
@@ -79,6 +86,8 @@ export interface ServerConfig {
   poolCheckMs: number;
   /** TEST ONLY, see TANDEM_TEST_HOLD_AFTER_COMMIT_MS. */
   testHoldAfterCommitMs: number;
+  /** TEST ONLY, see TANDEM_TEST_HOLD_BEFORE_COMMIT_MS (0 or absent: none). */
+  testHoldBeforeCommitMs?: number;
   /** Requests per window per client address and per learner (0 or absent: no limit). */
   requestLimits?: { perAddress: number; perLearner: number; windowMs: number };
   /** Trusted reverse proxies in front, each appending to X-Forwarded-For (0 or absent: the socket's peer is the client). */
@@ -115,6 +124,7 @@ const PositiveInt = z.coerce.number().check(z.int(), z.gte(1));
 const Env = z.object({
   PORT: z._default(z.coerce.number().check(z.int(), z.gte(0), z.lte(65535)), 8080),
   TANDEM_DATA_DIR: z._default(z.string().check(z.minLength(1)), './data'),
+  DATABASE_URL: z.optional(z.string().check(z.regex(/^postgres(ql)?:\/\/\S+$/, 'must be a postgres:// URL'))),
   TANDEM_JWT_SECRET: z.optional(z.string().check(z.minLength(16, 'must be at least 16 characters'))),
   TANDEM_JWT_ISSUER: z._default(z.string().check(z.minLength(1)), 'tandem-demo'),
   TANDEM_JWT_AUDIENCE: z._default(z.string().check(z.minLength(1)), 'tandem'),
@@ -139,6 +149,7 @@ const Env = z.object({
   TANDEM_LEARNER_REQUESTS_PER_MINUTE: z._default(z.coerce.number().check(z.int(), z.gte(0)), 300),
   TANDEM_TRUST_PROXY: z._default(z.coerce.number().check(z.int(), z.gte(0), z.lte(10)), 0),
   TANDEM_TEST_HOLD_AFTER_COMMIT_MS: z._default(z.coerce.number().check(z.int(), z.gte(0)), 0),
+  TANDEM_TEST_HOLD_BEFORE_COMMIT_MS: z._default(z.coerce.number().check(z.int(), z.gte(0)), 0),
   NODE_ENV: z.optional(z.string()),
 });
 
@@ -211,6 +222,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, allowDevSecret = false): Conf
     config: {
       port: e.PORT,
       dataDir: resolve(e.TANDEM_DATA_DIR),
+      databaseUrl: e.DATABASE_URL ?? null,
       jwtSecret,
       jwtIssuer: e.TANDEM_JWT_ISSUER,
       jwtAudience: e.TANDEM_JWT_AUDIENCE,
@@ -233,6 +245,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, allowDevSecret = false): Conf
       xapi,
       poolCheckMs: e.TANDEM_POOL_CHECK_MS,
       testHoldAfterCommitMs: e.TANDEM_TEST_HOLD_AFTER_COMMIT_MS,
+      testHoldBeforeCommitMs: e.TANDEM_TEST_HOLD_BEFORE_COMMIT_MS,
     },
   };
 }

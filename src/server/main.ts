@@ -66,7 +66,7 @@ if (demoWebhook && config.webhook) {
   // before any request is served, so before any notification is queued.
   config.webhook.url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}/demo/webhook`;
 }
-console.log(`Tandem listening on ${url}${demo ? ' (demo: open it in a browser)' : ''}`);
+console.log(`Tandem listening on ${url} (store: ${app.store.kind})${demo ? ' (demo: open it in a browser)' : ''}`);
 if (demoWebhook) console.log(`tandem: demo wiring: notifications go to this server's own /demo/webhook, shown at ${url}/demo/notifications`);
 
 let stopping = false;

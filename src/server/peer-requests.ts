@@ -50,7 +50,7 @@ function envelope(ctx: PeerActionContext, learner = ctx.learner.id) {
 
 async function writeEvents(ctx: PeerActionContext, events: PeerEvent[]): Promise<void> {
   const at = ctx.now.toISOString();
-  for (const event of events) await ctx.tx.insertEvent(eventRecord(event, canonicalJson(event), 'server', null, at));
+  await ctx.tx.insertEvents(events.map((event) => eventRecord(event, canonicalJson(event), 'server', null, at)));
 }
 
 /** What is known of one learner when their requests are shown: read once, however many requests. */

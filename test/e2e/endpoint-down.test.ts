@@ -11,7 +11,7 @@ import { openPage, PageProblems, useRestartableDemoServer } from './browser.js';
 const env = useRestartableDemoServer();
 const { up, down } = env;
 
-const count = (sql: string, ...params: unknown[]) => queryDataFile<{ n: number }>(env.data.dir, sql, ...params)[0]!.n;
+const count = async (sql: string, ...params: unknown[]) => (await queryDataFile<{ n: number }>(env.data.dir, sql, ...params))[0]!.n;
 
 test('a command and an event made while the endpoint is down each arrive once when it is back', { timeout: 90_000 }, async () => {
   const { url } = await up();
@@ -38,8 +38,8 @@ test('a command and an event made while the endpoint is down each arrive once wh
   await up();
   const link = await invite.getByLabel('Invite link').inputValue({ timeout: 30_000 });
   assert.match(link, /#tandem-invite=[A-Za-z0-9_-]{24}$/);
-  assert.equal(count("SELECT COUNT(*) AS n FROM invites WHERE inviter = 'demo-alice'"), 1);
-  assert.equal(count("SELECT COUNT(*) AS n FROM events WHERE type = 'invite.created'"), 1);
+  assert.equal(await count("SELECT COUNT(*) AS n FROM invites WHERE inviter = 'demo-alice'"), 1);
+  assert.equal(await count("SELECT COUNT(*) AS n FROM events WHERE type = 'invite.created'"), 1);
 
   // A client fact while the endpoint is down: queued in the outbox, then delivered once.
   await down();
@@ -47,22 +47,22 @@ test('a command and an event made while the endpoint is down each arrive once wh
   await assertEventually(() => failedEvents.length >= 1, 'the event was really sent while the endpoint was down');
   await up();
   await assertEventually(
-    () => count("SELECT COUNT(*) AS n FROM events WHERE type = 'invite.link-shared'") === 1,
+    async () => (await count("SELECT COUNT(*) AS n FROM events WHERE type = 'invite.link-shared'")) === 1,
     'the queued event reached the endpoint',
     45_000,
   );
   // Give any duplicate sender a chance to show itself, then check again.
   await alice.waitForTimeout(1_500);
-  assert.equal(count("SELECT COUNT(*) AS n FROM events WHERE type = 'invite.link-shared'"), 1);
+  assert.equal(await count("SELECT COUNT(*) AS n FROM events WHERE type = 'invite.link-shared'"), 1);
   assert.deepEqual(
     problems.list.filter((p) => !p.includes('net::ERR_CONNECTION_REFUSED')),
     [],
   );
 });
 
-async function assertEventually(check: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
+async function assertEventually(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 15_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (!check()) {
+  while (!(await check())) {
     if (Date.now() > deadline) assert.fail(`timed out: ${what}`);
     await new Promise((r) => setTimeout(r, 100));
   }

@@ -123,12 +123,12 @@ test('events made in two tabs while the endpoint is down, with a reload, each ar
   const copyIn = (page: Page, item: number) => listed(page).nth(item).getByRole('button', { name: 'Copy', exact: true });
   assert.ok(kept.has('/') && [...kept.keys()].some((p) => p.startsWith('/dist/')), `the page and its scripts were kept: ${[...kept.keys()].join(', ')}`);
 
-  const clientEvents = () =>
-    queryDataFile<{ id: string; learner: string; body: string; n: number }>(
+  const clientEvents = async () =>
+    await queryDataFile<{ id: string; learner: string; body: string; n: number }>(
       env.data.dir,
       "SELECT id, learner, body, COUNT(*) AS n FROM events WHERE source = 'client' GROUP BY id",
     );
-  const before = clientEvents();
+  const before = await clientEvents();
   assert.deepEqual(before, [], 'no client event before the outage');
 
   // ---- The endpoint goes down.
@@ -167,7 +167,7 @@ test('events made in two tabs while the endpoint is down, with a reload, each ar
   const made = recorded.length;
   assert.deepEqual(tally(queued.map(key)), tally(recorded.map(key)), 'the outbox holds what the pages dispatched');
   assert.ok(recorded.some((r) => r.tab === 'one') && recorded.some((r) => r.tab === 'two'), 'both tabs made events');
-  assert.deepEqual(clientEvents(), [], 'nothing stored while down');
+  assert.deepEqual(await clientEvents(), [], 'nothing stored while down');
 
   // ---- The endpoint is back, on the same address and data file.
   await context.unroute('**/*', fromKept);
@@ -179,7 +179,7 @@ test('events made in two tabs while the endpoint is down, with a reload, each ar
   await context.clock.fastForward('01:00');
   await one.waitForTimeout(1_500);
 
-  const stored = clientEvents();
+  const stored = await clientEvents();
   const storedFacts = stored.map((row) => JSON.parse(row.body) as { id: string; type: string; invite: string; channel?: string; learner: string });
   const queuedIds = queued.map((e) => e.id).sort();
   const report = JSON.stringify(

@@ -73,7 +73,7 @@ test('two learners find each other with reasons, one asks from the forum, the ot
   await bobGroups.getByText('Alice Martin').first().waitFor(WAIT);
   await bobGroups.getByText('alice.martin@example.org, Monday evenings').waitFor(WAIT);
 
-  const rows = queryDataFile<{ relationship: string }>(
+  const rows = await queryDataFile<{ relationship: string }>(
     env.data.dir,
     "SELECT relationship FROM memberships JOIN groups ON groups.id = memberships.group_id WHERE groups.course = 'demo-mooc-101' AND learner IN ('demo-alice', 'demo-bob')",
   );

@@ -1,21 +1,26 @@
 /**
  * Starts a real Tandem endpoint for tests: in-process (with an injectable
  * clock) or as a child process (for crash tests and the e2e run), always on
- * port 0 with a fresh SQLite file in a temp folder.
+ * port 0 with a fresh SQLite file in a temp folder, or, when
+ * TANDEM_TEST_STORE=postgres (set by scripts/with-postgres.ts), with its own
+ * schema in the PostgreSQL database at TANDEM_TEST_DATABASE_URL.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { createServer, type FallbackHandler, type ServerOptions, type TandemServer } from '../../src/server/app.js';
 import { signToken } from '../../src/server/auth.js';
 import type { ServerConfig } from '../../src/server/config.js';
 import Database from 'better-sqlite3';
+import pg from 'pg';
 import { DEFAULT_COURSE_SETTINGS } from '../../src/core/course-settings.js';
 import { SQLITE_FILE_NAME } from '../../src/server/store/sqlite-store.js';
+import { openStore } from '../../src/server/store/open-store.js';
+import type { Store } from '../../src/server/store/store.js';
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const TEST_SECRET = 'test-secret-for-tandem-endpoint-0123456789';
@@ -24,6 +29,27 @@ export const TEST_AUDIENCE = 'tandem';
 export const TEST_COURSE = 'course-v1:Tandem+T101+2025';
 export const TEST_PLATFORM_KEY = 'platform-key-for-tests-0123456789';
 export const ALLOWED_ORIGIN = 'https://courses.example.org';
+
+/** Which store the servers under test use: TANDEM_TEST_STORE (scripts/with-postgres.ts sets `postgres`). */
+export const TEST_STORE: 'sqlite' | 'postgres' = process.env.TANDEM_TEST_STORE === 'postgres' ? 'postgres' : 'sqlite';
+
+/** The PostgreSQL schema that holds the data of the server whose data folder is `dataDir`. */
+export function testSchemaName(dataDir: string): string {
+  return `t_${basename(dataDir).toLowerCase().replace(/[^a-z0-9_]/g, '_')}`.slice(0, 63);
+}
+
+/**
+ * The DATABASE_URL for the server whose data folder is `dataDir`: under
+ * postgres, TANDEM_TEST_DATABASE_URL with that server's own schema first in
+ * its search_path (the store creates it); null under sqlite.
+ */
+export function testDatabaseUrl(dataDir: string): string | null {
+  if (TEST_STORE !== 'postgres') return null;
+  const base = process.env.TANDEM_TEST_DATABASE_URL;
+  if (!base) throw new Error('TANDEM_TEST_STORE=postgres needs TANDEM_TEST_DATABASE_URL (run through scripts/with-postgres.ts)');
+  const options = encodeURIComponent(`-c search_path=${testSchemaName(dataDir)}`);
+  return `${base}${base.includes('?') ? '&' : '?'}options=${options}`;
+}
 
 /** A fresh folder for one server's data; removed by the returned function. */
 export function makeDataDir(): { dir: string; remove: () => void } {
@@ -46,6 +72,7 @@ export function testConfig(dataDir: string, overrides: Partial<ServerConfig> = {
     webhook: null,
     poolCheckMs: 60_000,
     testHoldAfterCommitMs: 0,
+    databaseUrl: testDatabaseUrl(dataDir),
     ...overrides,
   };
 }
@@ -216,6 +243,20 @@ export interface ChildServer {
 }
 
 /**
+ * The environment for a child process that opens the store of `dataDir`
+ * (src/server/main.ts and the other server scripts): this process's, with
+ * DATABASE_URL set to the test schema under postgres, and removed under sqlite
+ * (so a DATABASE_URL in the shell never sends the sqlite suite elsewhere).
+ */
+export function childServerEnv(dataDir: string): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  const url = testDatabaseUrl(dataDir);
+  if (url) env.DATABASE_URL = url;
+  else delete env.DATABASE_URL;
+  return env;
+}
+
+/**
  * Starts `src/server/main.ts` as a child process (API only, no demo) on port 0
  * and resolves once it prints its URL.
  */
@@ -223,7 +264,7 @@ export async function startChildServer(dataDir: string, env: Record<string, stri
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], {
     cwd: REPO_ROOT,
     env: {
-      ...process.env,
+      ...childServerEnv(dataDir),
       PORT: '0',
       TANDEM_DATA_DIR: dataDir,
       TANDEM_JWT_SECRET: TEST_SECRET,
@@ -281,11 +322,51 @@ export async function startChildServer(dataDir: string, env: Record<string, stri
   };
 }
 
+/** The `?` placeholders of `sql` as `$1..$n` (outside quoted strings and identifiers). */
+export function toPostgresPlaceholders(sql: string): string {
+  let n = 0;
+  let out = '';
+  let quote: string | null = null;
+  for (const ch of sql) {
+    if (quote) {
+      if (ch === quote) quote = null;
+    } else if (ch === "'" || ch === '"') {
+      quote = ch;
+    } else if (ch === '?') {
+      out += `$${++n}`;
+      continue;
+    }
+    out += ch;
+  }
+  return out;
+}
+
+/** Type parsers that return what SQLite would: int8 and numeric as numbers, booleans as 1/0. */
+const sqliteLikeTypes = {
+  getTypeParser(oid: number, format?: 'text' | 'binary'): (value: string) => unknown {
+    if (oid === pg.types.builtins.INT8 || oid === pg.types.builtins.NUMERIC) return (value) => Number(value);
+    if (oid === pg.types.builtins.BOOL) return (value) => (value === 't' ? 1 : 0);
+    return format === 'binary' ? pg.types.getTypeParser(oid, 'binary') : pg.types.getTypeParser(oid, 'text');
+  },
+} as const;
+
 /**
- * Reads the server's SQLite file directly (a second, read-only connection:
- * WAL lets it see every committed write), to check what was stored.
+ * Reads what the server stored, directly: under sqlite from its SQLite file
+ * (a second, read-only connection: WAL lets it see every committed write),
+ * under postgres from its schema (a connection of its own, `?` placeholders
+ * translated, numbers and booleans returned as SQLite would).
  */
-export function queryDataFile<T = Record<string, unknown>>(dataDir: string, sql: string, ...params: unknown[]): T[] {
+export async function queryDataFile<T = Record<string, unknown>>(dataDir: string, sql: string, ...params: unknown[]): Promise<T[]> {
+  const url = testDatabaseUrl(dataDir);
+  if (url) {
+    const client = new pg.Client({ connectionString: url, types: sqliteLikeTypes });
+    await client.connect();
+    try {
+      return (await client.query(toPostgresPlaceholders(sql), params)).rows as T[];
+    } finally {
+      await client.end();
+    }
+  }
   const db = new Database(join(dataDir, SQLITE_FILE_NAME), { readonly: true, fileMustExist: true });
   try {
     return db.prepare(sql).all(...params) as T[];
@@ -294,6 +375,41 @@ export function queryDataFile<T = Record<string, unknown>>(dataDir: string, sql:
   }
 }
 
-export function countRows(dataDir: string, table: 'events' | 'commands' | 'invites' | 'groups' | 'memberships'): number {
-  return queryDataFile<{ n: number }>(dataDir, `SELECT COUNT(*) AS n FROM ${table}`)[0]!.n;
+/**
+ * Changes what the server stored, directly (a test that plays a crash or an
+ * old version): one statement, `?` placeholders, on the SQLite file or the
+ * PostgreSQL schema. Answers the number of rows changed.
+ */
+export async function writeDataFile(dataDir: string, sql: string, ...params: unknown[]): Promise<number> {
+  const url = testDatabaseUrl(dataDir);
+  if (url) {
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    try {
+      return (await client.query(toPostgresPlaceholders(sql), params)).rowCount ?? 0;
+    } finally {
+      await client.end();
+    }
+  }
+  const db = new Database(join(dataDir, SQLITE_FILE_NAME), { fileMustExist: true });
+  try {
+    return db.prepare(sql).run(...params).changes;
+  } finally {
+    db.close();
+  }
+}
+
+/** The store of `dataDir`, opened the way the servers under test open it (SQLite file or PostgreSQL schema). */
+export function openTestStore(dataDir: string): Store {
+  return openStore({ dataDir, databaseUrl: testDatabaseUrl(dataDir) });
+}
+
+/**
+ * The column that orders xapi_statements rows by insertion: SQLite's rowid,
+ * the `seq` identity column on PostgreSQL (migration 7).
+ */
+export const XAPI_INSERTION_ORDER = TEST_STORE === 'postgres' ? 'seq' : 'rowid';
+
+export async function countRows(dataDir: string, table: 'events' | 'commands' | 'invites' | 'groups' | 'memberships'): Promise<number> {
+  return (await queryDataFile<{ n: number }>(dataDir, `SELECT COUNT(*) AS n FROM ${table}`))[0]!.n;
 }

@@ -35,8 +35,8 @@ function statuses(answers: ApiAnswer[]): string[] {
   return answers.map((a) => `${a.status} ${a.status === 200 ? 'ok' : a.json?.error?.code}`).sort();
 }
 
-function activeMembers(dataDir: string, group: string): number {
-  return queryDataFile<{ n: number }>(dataDir, 'SELECT COUNT(*) AS n FROM memberships WHERE group_id = ? AND left_at IS NULL', group)[0]!.n;
+async function activeMembers(dataDir: string, group: string): Promise<number> {
+  return (await queryDataFile<{ n: number }>(dataDir, 'SELECT COUNT(*) AS n FROM memberships WHERE group_id = ? AND left_at IS NULL', group))[0]!.n;
 }
 
 describe('concurrent commands', () => {
@@ -59,8 +59,8 @@ describe('concurrent commands', () => {
       assert.deepEqual(statuses(answers), ['200 ok', '410 invite_used'], `round ${round}`);
       const winner = answers.find((a) => a.status === 200)!;
       const group = CommandResponse.parse(winner.json).result.group!;
-      assert.equal(activeMembers(server.dataDir, group), 2, 'the inviter and one accepter');
-      const accepted = queryDataFile(server.dataDir, `SELECT id FROM events WHERE type = 'invite.accepted' AND body LIKE ?`, `%${id}%`);
+      assert.equal(await activeMembers(server.dataDir, group), 2, 'the inviter and one accepter');
+      const accepted = await queryDataFile(server.dataDir, `SELECT id FROM events WHERE type = 'invite.accepted' AND body LIKE ?`, `%${id}%`);
       assert.equal(accepted.length, 1, 'one authoritative event');
     }
   });
@@ -78,20 +78,20 @@ describe('concurrent commands', () => {
         server.command(`david-${round}`, { type: 'invite.accept', code: b.code }),
       ]);
       assert.deepEqual(statuses(answers), ['200 ok', '409 group_full'], `round ${round}`);
-      assert.equal(activeMembers(server.dataDir, group), 3, 'never more than the group size');
+      assert.equal(await activeMembers(server.dataDir, group), 3, 'never more than the group size');
     }
   });
 
   it('applies one command id once when the same command races itself', async () => {
     const { code } = await invite(server, 'emma', { objects: ['discuss'], modalities: ['email'] });
     const id = randomUUID();
-    const before = countRows(server.dataDir, 'events');
+    const before = await countRows(server.dataDir, 'events');
     const answers = await Promise.all([1, 2, 3].map(() => server.command('farid', { type: 'invite.accept', code }, id)));
     assert.deepEqual(statuses(answers), ['200 ok', '200 ok', '200 ok'], 'the later ones replay the first');
     const results = answers.map((a) => CommandResponse.parse(a.json));
     assert.deepEqual(results[1]!.result, results[0]!.result);
     assert.deepEqual(results[2]!.events, results[0]!.events);
-    assert.equal(countRows(server.dataDir, 'events'), before + 1);
+    assert.equal(await countRows(server.dataDir, 'events'), before + 1);
   });
 });
 
@@ -103,8 +103,11 @@ describe('concurrent commands across two processes on one data file', () => {
       // On the real clock, which the child processes use too.
       const setup = await startTestServer({ dataDir: folder.dir, clock: new TestClock(Date.now()) });
       const invites = [];
-      for (let round = 0; round < ROUNDS; round++) invites.push(await invite(setup, `alice-${round}`));
-      await setup.close();
+      try {
+        for (let round = 0; round < ROUNDS; round++) invites.push(await invite(setup, `alice-${round}`));
+      } finally {
+        await setup.close();
+      }
 
       const [one, two] = await Promise.all([startChildServer(folder.dir), startChildServer(folder.dir)]);
       children.push(one!.child, two!.child);
@@ -117,8 +120,8 @@ describe('concurrent commands across two processes on one data file', () => {
         const answers = await Promise.all([send(one!.url, `bob-${round}`), send(two!.url, `chloe-${round}`)]);
         assert.deepEqual(statuses(answers), ['200 ok', '410 invite_used'], `round ${round}`);
       }
-      assert.equal(countRows(folder.dir, 'groups'), ROUNDS);
-      assert.equal(countRows(folder.dir, 'memberships'), 2 * ROUNDS);
+      assert.equal(await countRows(folder.dir, 'groups'), ROUNDS);
+      assert.equal(await countRows(folder.dir, 'memberships'), 2 * ROUNDS);
     } finally {
       for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
       folder.remove();

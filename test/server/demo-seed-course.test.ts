@@ -1,32 +1,29 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import Database from 'better-sqlite3';
-import { join } from 'node:path';
 import { FINISHED_MARKER, SEED_COURSE_SETTINGS, seedDemoCourse, SEED_WEEKS, type SeedOutcome } from '../../demo/course-simulation.js';
 import { DEMO_COURSE, DEMO_ROSTER } from '../../demo/demo-routes.js';
 import { demoSub, seedDemoDiscovery } from '../../demo/demo-seed.js';
 import { EndpointCourseSettings, PeersPage } from '../../src/protocol/peers.js';
 import { CourseStats } from '../../src/protocol/stats.js';
 import { RELATIONSHIPS } from '../../src/core/typology.js';
-import { SQLITE_FILE_NAME } from '../../src/server/store/sqlite-store.js';
-import { makeDataDir, queryDataFile, startTestServer, testConfig, TEST_PLATFORM_KEY, TestClock } from '../helpers/server.js';
+import { makeDataDir, queryDataFile, startTestServer, testConfig, TEST_PLATFORM_KEY, TEST_STORE, TestClock, writeDataFile } from '../helpers/server.js';
 
 const TODAY = new Date('2026-11-27T10:00:00.000Z');
 const COURSE = { [DEMO_COURSE.id]: DEMO_COURSE.settings };
 
-function counts(dir: string) {
-  const n = (sql: string) => queryDataFile<{ n: number }>(dir, sql)[0]!.n;
+async function counts(dir: string) {
+  const n = async (sql: string) => (await queryDataFile<{ n: number }>(dir, sql))[0]!.n;
   return {
-    events: n('SELECT COUNT(*) AS n FROM events'),
-    commands: n('SELECT COUNT(*) AS n FROM commands'),
-    groups: n('SELECT COUNT(*) AS n FROM groups'),
-    learners: n('SELECT COUNT(*) AS n FROM learners'),
+    events: await n('SELECT COUNT(*) AS n FROM events'),
+    commands: await n('SELECT COUNT(*) AS n FROM commands'),
+    groups: await n('SELECT COUNT(*) AS n FROM groups'),
+    learners: await n('SELECT COUNT(*) AS n FROM learners'),
   };
 }
 
 /** The demo course's settings row in the store (body and time written), or undefined when none was written. */
-function settingsRow(dir: string): { body: string; updated_at: string } | undefined {
-  return queryDataFile<{ body: string; updated_at: string }>(dir, 'SELECT body, updated_at FROM course_settings WHERE course = ?', DEMO_COURSE.id)[0];
+async function settingsRow(dir: string): Promise<{ body: string; updated_at: string } | undefined> {
+  return (await queryDataFile<{ body: string; updated_at: string }>(dir, 'SELECT body, updated_at FROM course_settings WHERE course = ?', DEMO_COURSE.id))[0];
 }
 
 /**
@@ -102,7 +99,7 @@ describe('npm run demo:seed-course', () => {
     assert.deepEqual(await settingsIn(data.dir), SEED_COURSE_SETTINGS);
     assert.deepEqual(SEED_COURSE_SETTINGS, { ...DEMO_COURSE.settings, city: true, poolEveryHours: 0, suppressionThreshold: 5 });
     // Stored as the platform's PUT stores them: the demo's settings, the optional keys left to their defaults.
-    assert.deepEqual(JSON.parse(settingsRow(data.dir)!.body), DEMO_COURSE.settings);
+    assert.deepEqual(JSON.parse((await settingsRow(data.dir))!.body), DEMO_COURSE.settings);
     // Groups of 3 and every object and modality, as the run needs (the changed settings allowed pairs only).
     const size = (n: number) => stats.groups.bySize.find((b) => b.size === n)!.count;
     assert.ok(size(3)! > 0, `groups of 3: ${size(3)}`);
@@ -147,15 +144,15 @@ describe('npm run demo:seed-course', () => {
     assert.ok(rate('grouped') > rate('alone') + 0.1, `grouped ${rate('grouped')} vs alone ${rate('alone')}`);
   });
 
-  it('made up its learners: seeded ids, names from a list, never an email', () => {
-    const seeded = queryDataFile<{ id: string; name: string }>(data.dir, "SELECT id, name FROM learners WHERE id NOT IN (SELECT 'demo-' || value FROM json_each(?))", JSON.stringify(Object.keys(DEMO_ROSTER)));
+  it('made up its learners: seeded ids, names from a list, never an email', async () => {
+    const seeded = await queryDataFile<{ id: string; name: string }>(data.dir, `SELECT id, name FROM learners WHERE id NOT IN (SELECT 'demo-' || value FROM ${TEST_STORE === 'postgres' ? 'json_array_elements_text(?::json)' : 'json_each(?)'})`, JSON.stringify(Object.keys(DEMO_ROSTER)));
     assert.ok(seeded.length >= 250);
     for (const { id, name } of seeded) {
       assert.match(id, /^demo-seed-\d{4}$/);
       assert.doesNotMatch(name, /@/);
     }
     assert.ok(new Set(seeded.map((l) => l.name)).size > 0.8 * seeded.length, 'names mostly differ');
-    const stored = JSON.stringify(queryDataFile(data.dir, 'SELECT body FROM events'));
+    const stored = JSON.stringify(await queryDataFile(data.dir, 'SELECT body FROM events'));
     assert.doesNotMatch(stored, /@/);
   });
 
@@ -182,47 +179,42 @@ describe('npm run demo:seed-course', () => {
   });
 
   it('says it is already seeded the second time, and changes nothing, the settings included', async () => {
-    const before = counts(data.dir);
-    const row = settingsRow(data.dir);
+    const before = await counts(data.dir);
+    const row = await settingsRow(data.dir);
     const statsBefore = await statsAt(data.dir, first.end);
     const again = await seedDemoCourse({ config, today: new Date('2026-12-15T10:00:00.000Z') });
     assert.deepEqual({ status: again.status, settingsReset: again.settingsReset }, { status: 'already-seeded', settingsReset: false });
-    assert.deepEqual(counts(data.dir), before);
+    assert.deepEqual(await counts(data.dir), before);
     // Not even written again (the time of the row would change).
-    assert.deepEqual(settingsRow(data.dir), row);
+    assert.deepEqual(await settingsRow(data.dir), row);
     assert.deepEqual(await statsAt(data.dir, first.end), statsBefore);
   });
 
   it('puts changed settings back on a seeded store, and only those', async () => {
     const statsBefore = await statsAt(data.dir, first.end);
     await changeSettings(data.dir);
-    const before = counts(data.dir);
+    const before = await counts(data.dir);
     const again = await seedDemoCourse({ config, today: TODAY });
     assert.deepEqual({ status: again.status, settingsReset: again.settingsReset }, { status: 'already-seeded', settingsReset: true });
     assert.deepEqual(await settingsIn(data.dir), SEED_COURSE_SETTINGS);
-    assert.deepEqual(counts(data.dir), before);
+    assert.deepEqual(await counts(data.dir), before);
     // At the demo's threshold again, the figures are those shown before.
     assert.deepEqual(await statsAt(data.dir, first.end), statsBefore);
-    const row = settingsRow(data.dir);
+    const row = await settingsRow(data.dir);
     const third = await seedDemoCourse({ config, today: TODAY });
     assert.equal(third.settingsReset, false);
-    assert.deepEqual(settingsRow(data.dir), row);
+    assert.deepEqual(await settingsRow(data.dir), row);
   });
 
   it('refuses to add to a run that stopped half-way, and writes nothing, not even the settings', async () => {
     const changed = await changeSettings(data.dir);
-    const row = settingsRow(data.dir);
+    const row = await settingsRow(data.dir);
     // The finished marker gone, as if the process had stopped before its last report.
-    const db = new Database(join(data.dir, SQLITE_FILE_NAME));
-    try {
-      assert.equal(db.prepare('DELETE FROM events WHERE id = ?').run(FINISHED_MARKER).changes, 1);
-    } finally {
-      db.close();
-    }
-    const before = counts(data.dir);
+    assert.equal(await writeDataFile(data.dir, 'DELETE FROM events WHERE id = ?', FINISHED_MARKER), 1);
+    const before = await counts(data.dir);
     await assert.rejects(seedDemoCourse({ config, today: TODAY }), /stopped half-way/);
-    assert.deepEqual(counts(data.dir), before);
-    assert.deepEqual(settingsRow(data.dir), row);
+    assert.deepEqual(await counts(data.dir), before);
+    assert.deepEqual(await settingsRow(data.dir), row);
     assert.deepEqual(await settingsIn(data.dir), changed);
   });
 });

@@ -23,14 +23,18 @@ describe('durability', () => {
     const folder = makeDataDir();
     try {
       const first = await startTestServer({ dataDir: folder.dir });
-      const code = CommandResponse.parse((await first.command('alice', createInviteCommand())).json).result.code;
-      const group = CommandResponse.parse((await first.command('bob', { type: 'invite.accept', code })).json).result.group;
-      assert.equal((await first.command('bob', { type: 'group.set-note', group, note: 'bob@example.org' })).status, 200);
       const eventId = randomUUID();
       const event = { id: eventId, v: 1, time: '2025-03-03T09:00:00.000Z', course: TEST_COURSE, learner: 'alice', type: 'invite.opened', invite: randomUUID() };
-      assert.equal((await first.request('/v1/events', { token: first.token('alice'), body: { events: [event] } })).status, 200);
-      const before = LearnerState.parse((await first.request(statePath, { token: first.token('alice') })).json);
-      await first.close();
+      let before: LearnerState;
+      try {
+        const code = CommandResponse.parse((await first.command('alice', createInviteCommand())).json).result.code;
+        const group = CommandResponse.parse((await first.command('bob', { type: 'invite.accept', code })).json).result.group;
+        assert.equal((await first.command('bob', { type: 'group.set-note', group, note: 'bob@example.org' })).status, 200);
+        assert.equal((await first.request('/v1/events', { token: first.token('alice'), body: { events: [event] } })).status, 200);
+        before = LearnerState.parse((await first.request(statePath, { token: first.token('alice') })).json);
+      } finally {
+        await first.close();
+      }
 
       const second = await startTestServer({ dataDir: folder.dir });
       try {
@@ -96,7 +100,7 @@ describe('durability', () => {
       const answer = await answered;
       assert.equal(answer.status, 200, `answered from a store still open: ${answer.text}`);
       await closing;
-      assert.equal(countRows(server.dataDir, 'commands'), 1, 'the command was stored');
+      assert.equal(await countRows(server.dataDir, 'commands'), 1, 'the command was stored');
     } finally {
       await server.dispose();
     }
@@ -109,8 +113,12 @@ describe('durability', () => {
       // Alice's invite, written by an ordinary server.
       // On the real clock: the child processes read it too, and the invite must not look expired to them.
       const setup = await startTestServer({ dataDir: folder.dir, clock: new TestClock(Date.now()) });
-      const invite = CommandResponse.parse((await setup.command('alice', createInviteCommand())).json).result;
-      await setup.close();
+      let invite: ReturnType<typeof CommandResponse.parse>['result'];
+      try {
+        invite = CommandResponse.parse((await setup.command('alice', createInviteCommand())).json).result;
+      } finally {
+        await setup.close();
+      }
 
       // A child process that holds every command's answer after its commit.
       const holding = await startChildServer(folder.dir, { TANDEM_TEST_HOLD_AFTER_COMMIT_MS: '30000' });
@@ -139,9 +147,9 @@ describe('durability', () => {
         assert.equal(answer.result.invite, invite.invite);
         assert.deepEqual(answer.events.map((e) => e.type), ['invite.accepted']);
         assert.deepEqual(answer.state.groups[0]?.members.map((m) => m.id), ['alice', 'bob']);
-        assert.equal(countRows(folder.dir, 'memberships'), 2, 'bob joined once');
-        assert.equal(countRows(folder.dir, 'events'), 2, 'invite.created and one invite.accepted');
-        assert.equal(countRows(folder.dir, 'commands'), 2);
+        assert.equal(await countRows(folder.dir, 'memberships'), 2, 'bob joined once');
+        assert.equal(await countRows(folder.dir, 'events'), 2, 'invite.created and one invite.accepted');
+        assert.equal(await countRows(folder.dir, 'commands'), 2);
       } finally {
         restarted.child.kill('SIGTERM');
         const stopped = await restarted.exited;

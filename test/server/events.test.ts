@@ -32,7 +32,7 @@ describe('POST /v1/events', () => {
     const fresh = opened('alice');
     const again = await server.request('/v1/events', { token: server.token('alice'), body: { events: [...batch, fresh, fresh] } });
     assert.deepEqual(again.json, { stored: 1, duplicates: 3 });
-    const rows = queryDataFile<{ id: string; source: string; learner: string }>(
+    const rows = await queryDataFile<{ id: string; source: string; learner: string }>(
       server.dataDir,
       "SELECT id, source, learner FROM events WHERE source = 'client' ORDER BY seq",
     );
@@ -40,7 +40,7 @@ describe('POST /v1/events', () => {
   });
 
   it('stores nothing when one event fails, and reports every failing index', async () => {
-    const before = countRows(server.dataDir, 'events');
+    const before = await countRows(server.dataDir, 'events');
     const known = opened('bob');
     assert.equal((await server.request('/v1/events', { token: server.token('bob'), body: { events: [known] } })).status, 200);
     const batch = [
@@ -64,7 +64,7 @@ describe('POST /v1/events', () => {
         [5, 'bad_request', 'events.5.time'],
       ],
     );
-    assert.equal(countRows(server.dataDir, 'events'), before + 1, 'only the earlier, accepted event');
+    assert.equal(await countRows(server.dataDir, 'events'), before + 1, 'only the earlier, accepted event');
   });
 
   it('refuses two events of one batch sharing an id with different bodies', async () => {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { request as httpRequest } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { ALLOWED_ORIGIN, countRows, createInviteCommand, startTestServer, TEST_COURSE, type TestServer } from '../helpers/server.js';
+import { ALLOWED_ORIGIN, countRows, createInviteCommand, startTestServer, TEST_COURSE, TEST_STORE, type TestServer } from '../helpers/server.js';
 
 /** Streams a body without Content-Length (chunked), so the limit must be enforced while reading. */
 function postChunked(url: string, path: string, token: string, chunks: string[]): Promise<{ status: number; body: string }> {
@@ -68,7 +68,7 @@ describe('the HTTP boundary', () => {
   it('answers health with security headers', async () => {
     const health = await server.request('/v1/health');
     assert.equal(health.status, 200);
-    assert.deepEqual(health.json, { status: 'ok', version: '1.0.0', store: 'sqlite' });
+    assert.deepEqual(health.json, { status: 'ok', version: '1.0.0', store: TEST_STORE });
     assert.equal(health.headers.get('x-content-type-options'), 'nosniff');
     assert.equal(health.headers.get('referrer-policy'), 'no-referrer');
     assert.equal(health.headers.get('cache-control'), 'no-store');
@@ -78,7 +78,7 @@ describe('the HTTP boundary', () => {
     const answer = await server.request('/v1/commands', { token: server.token('alice'), rawBody: '{"id": "x",' });
     assert.equal(answer.status, 400);
     assert.deepEqual(answer.json.error, { code: 'bad_request', message: 'The body is not valid JSON.', path: '' });
-    assert.equal(countRows(server.dataDir, 'commands'), 0);
+    assert.equal(await countRows(server.dataDir, 'commands'), 0);
   });
 
   it('names the first failing path of a schema failure in English', async () => {
@@ -101,8 +101,8 @@ describe('the HTTP boundary', () => {
     const streamed = await postChunked(server.url, '/v1/commands', server.token('alice'), [big.slice(0, 3000), big.slice(3000)]);
     assert.equal(streamed.status, 413);
     assert.equal(JSON.parse(streamed.body).error.code, 'payload_too_large');
-    assert.equal(countRows(server.dataDir, 'commands'), 0);
-    assert.equal(countRows(server.dataDir, 'invites'), 0);
+    assert.equal(await countRows(server.dataDir, 'commands'), 0);
+    assert.equal(await countRows(server.dataDir, 'invites'), 0);
 
     // The server still answers afterwards.
     assert.equal((await server.request('/v1/health')).status, 200);
@@ -164,7 +164,7 @@ describe('the HTTP boundary', () => {
       assert.equal(refused.status, 403);
       assert.equal(refused.json.error.code, 'origin_not_allowed');
       assert.equal(refused.headers.get('access-control-allow-origin'), null);
-      assert.equal(countRows(server.dataDir, 'commands'), 0);
+      assert.equal(await countRows(server.dataDir, 'commands'), 0);
     });
 
     it('answers a preflight for an allowed origin, and refuses one for another', async () => {

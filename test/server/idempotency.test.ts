@@ -15,7 +15,7 @@ describe('command ids are idempotency keys', () => {
     const id = randomUUID();
     const first = await server.command('alice', createInviteCommand(), id);
     assert.equal(first.status, 200, first.text);
-    const before = { events: countRows(server.dataDir, 'events'), invites: countRows(server.dataDir, 'invites') };
+    const before = { events: await countRows(server.dataDir, 'events'), invites: await countRows(server.dataDir, 'invites') };
 
     server.clock.advance(60_000);
     const again = await server.command('alice', createInviteCommand(), id);
@@ -26,7 +26,7 @@ describe('command ids are idempotency keys', () => {
     assert.deepEqual(b.events, a.events, 'the same events, with their original ids');
     assert.equal(b.state.serverTime, '2025-03-03T09:01:00.000Z', 'with fresh state');
     assert.deepEqual(
-      { events: countRows(server.dataDir, 'events'), invites: countRows(server.dataDir, 'invites') },
+      { events: await countRows(server.dataDir, 'events'), invites: await countRows(server.dataDir, 'invites') },
       before,
     );
   });
@@ -63,8 +63,8 @@ describe('command ids are idempotency keys', () => {
     const accepted = CommandResponse.parse((await server.command('emma', { type: 'invite.accept', code: created.result.code }, acceptId)).json);
     const group = accepted.result.group!;
     assert.equal((await server.command('emma', { type: 'group.leave', group })).status, 200, 'the group of two dissolves');
-    const rows = () => ['events', 'invites', 'groups', 'memberships', 'commands'].map((t) => countRows(server.dataDir, t as 'events'));
-    const before = rows();
+    const rows = () => Promise.all(['events', 'invites', 'groups', 'memberships', 'commands'].map((t) => countRows(server.dataDir, t as 'events')));
+    const before = await rows();
 
     // Accepted, then dissolved: both commands replay as first answered.
     const createAgain = CommandResponse.parse((await server.command('david', createInviteCommand(), createId)).json);
@@ -77,7 +77,7 @@ describe('command ids are idempotency keys', () => {
     assert.deepEqual(replayed.result, accepted.result);
     assert.deepEqual(replayed.events, accepted.events);
     assert.deepEqual(replayed.state.groups, [], 'emma is not put back into the dissolved group');
-    assert.deepEqual(rows(), before, 'nothing written');
+    assert.deepEqual(await rows(), before, 'nothing written');
   });
 
   it('answers id_conflict for a command id replayed in another course, never the other course’s result', async () => {

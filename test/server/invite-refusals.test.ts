@@ -140,8 +140,8 @@ describe('invite refusals', () => {
     assert.equal(modalities.json.error.path, 'command.modalities.0');
     const state = await server.request(`/v1/courses/${encodeURIComponent(TEST_COURSE)}/state`, { token: server.token('alice') });
     assert.deepEqual(state.json.invites, [], 'a refused command stores nothing');
-    assert.equal(countRows(server.dataDir, 'commands'), 0);
-    assert.equal(countRows(server.dataDir, 'events'), 0);
+    assert.equal(await countRows(server.dataDir, 'commands'), 0);
+    assert.equal(await countRows(server.dataDir, 'events'), 0);
   });
 
   it('refuses a command for another course than the token’s, and an invite of another course', async () => {
@@ -160,7 +160,7 @@ describe('invite refusals', () => {
     });
     assert.equal(elsewhere.status, 403);
     assert.equal(elsewhere.json.error.code, 'course_mismatch');
-    assert.equal(countRows(server.dataDir, 'events'), 1, 'only the invite.created event');
-    assert.equal(countRows(server.dataDir, 'memberships'), 0);
+    assert.equal(await countRows(server.dataDir, 'events'), 1, 'only the invite.created event');
+    assert.equal(await countRows(server.dataDir, 'memberships'), 0);
   });
 });

@@ -1,22 +1,21 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import Database from 'better-sqlite3';
 import { CommandResponse, LearnerState } from '../../src/protocol/api.js';
 import { ErasureAnswer, LearnerExport } from '../../src/protocol/learner-data.js';
-import { openSqliteStore, SQLITE_FILE_NAME } from '../../src/server/store/sqlite-store.js';
 import { createServer } from '../../src/server/app.js';
 import {
   createInviteCommand,
   learnerToken,
   makeDataDir,
+  openTestStore,
   queryDataFile,
   request,
   startTestServer,
   TEST_COURSE,
   TEST_PLATFORM_KEY,
   testConfig,
+  TEST_STORE,
   type TestServer,
 } from '../helpers/server.js';
 import { startTestLrs } from '../helpers/test-lrs.js';
@@ -29,21 +28,24 @@ const GONE = 'learner-to-erase-7f3a';
 const GONE_NAME = 'Zéphyrine Erasable';
 const NOTE = 'reach Zéphyrine at zeph-handle-991';
 
-/** Every text value of every table, with where it is. */
-function everyText(dataDir: string): Array<[string, string]> {
-  const db = new Database(join(dataDir, SQLITE_FILE_NAME), { readonly: true });
-  try {
-    const out: Array<[string, string]> = [];
-    const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").pluck().all() as string[];
-    for (const table of tables) {
-      for (const row of db.prepare(`SELECT * FROM "${table}"`).all() as Record<string, unknown>[]) {
-        for (const [column, value] of Object.entries(row)) if (typeof value === 'string') out.push([`${table}.${column}`, value]);
-      }
+/** Every text value of every table (of the SQLite file, or of the server's PostgreSQL schema), with where it is. */
+async function everyText(dataDir: string): Promise<Array<[string, string]>> {
+  const tables = (
+    await queryDataFile<{ name: string }>(
+      dataDir,
+      TEST_STORE === 'postgres'
+        ? "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'"
+        : "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",
+    )
+  ).map((t) => t.name);
+  assert.ok(tables.includes('events') && tables.includes('learners'), `the tables found: ${tables.join(', ')}`);
+  const out: Array<[string, string]> = [];
+  for (const table of tables) {
+    for (const row of await queryDataFile(dataDir, `SELECT * FROM "${table}"`)) {
+      for (const [column, value] of Object.entries(row)) if (typeof value === 'string') out.push([`${table}.${column}`, value]);
     }
-    return out;
-  } finally {
-    db.close();
   }
+  return out;
 }
 
 describe('a learner’s data on request', () => {
@@ -109,7 +111,7 @@ describe('a learner’s data on request', () => {
     assert.ok(answer.eventsPseudonymised >= 6, `${answer.eventsPseudonymised} events`);
 
     // Not a trace of their id, name or note anywhere in the database.
-    for (const [where, text] of everyText(server.dataDir)) {
+    for (const [where, text] of await everyText(server.dataDir)) {
       for (const secret of [GONE, 'Zéphyrine', 'zeph-handle']) assert.ok(!text.includes(secret), `${where} still holds ${secret}: ${text.slice(0, 200)}`);
     }
     // Their partner's tandem was dissolved, as if they had left.
@@ -123,17 +125,20 @@ describe('a learner’s data on request', () => {
     assert.deepEqual([data.name, data.courses, data.memberships, data.invites, data.requests, data.events], [null, [], [], [], [], []]);
     // The course's counters: the group formed and then dissolved, one member left; and a rebuild agrees.
     const counters = () => queryDataFile(server.dataDir, 'SELECT course, key, n FROM stats_counters WHERE n <> 0 ORDER BY course, key');
-    const c = Object.fromEntries((counters() as Array<{ key: string; n: number }>).map((r) => [r.key, r.n]));
+    const c = Object.fromEntries(((await counters()) as Array<{ key: string; n: number }>).map((r) => [r.key, r.n]));
     assert.equal(c['groups.formed'], 1);
     assert.equal(c['groups.dissolved'], 1);
     assert.equal(c['members.left'], 1);
     assert.equal(c['persist:grouped:learners'], 1, 'their progress still counts, under the pseudonym');
-    const before = counters();
+    const before = await counters();
     await server.close();
-    const store = openSqliteStore(server.dataDir);
-    await store.rebuildStats();
-    await store.close();
-    assert.deepEqual(counters(), before);
+    const store = openTestStore(server.dataDir);
+    try {
+      await store.rebuildStats();
+    } finally {
+      await store.close();
+    }
+    assert.deepEqual(await counters(), before);
     server = await startTestServer({ dataDir: server.dataDir, clock: server.clock });
   });
 
@@ -143,7 +148,7 @@ describe('a learner’s data on request', () => {
     assert.equal(refused.status, 401);
     assert.equal(refused.json.error.code, 'token_invalid');
     assert.equal((await server.request('/v1/events', { token: before, body: { events: [oldEvent] } })).status, 401);
-    assert.deepEqual(queryDataFile(server.dataDir, 'SELECT id FROM learners WHERE id = ?', GONE), []);
+    assert.deepEqual(await queryDataFile(server.dataDir, 'SELECT id FROM learners WHERE id = ?', GONE), []);
   });
 
   it('does not store again events their browser held from before, but does store what they do later', async () => {
@@ -214,7 +219,7 @@ describe('erasing a learner whose events went to a Learning Record Store', () =>
       assert.match((joins[1]!.actor as { account: { name: string } }).account.name, /^erased-/);
       const sentAfter = lrs.calls.filter((c) => c.statementId !== created.events[0]!.id && c.statementId !== joined).map((c) => c.body);
       for (const body of sentAfter) assert.ok(!body.includes(GONE), body);
-      for (const [where, text] of everyText(dir)) assert.ok(!text.includes(GONE), `${where} still holds their id`);
+      for (const [where, text] of await everyText(dir)) assert.ok(!text.includes(GONE), `${where} still holds their id`);
     } finally {
       await app.close();
       await lrs.close();

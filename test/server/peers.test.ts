@@ -72,7 +72,7 @@ describe('opt-in discovery: profiles and the ranked peers page', () => {
     assert.equal(deleted.text, '');
     const afterOut = PeersPage.parse((await peers('op-ben')).json);
     assert.ok(!afterOut.items.some((p) => p.id === 'op-ann'));
-    assert.equal(queryDataFile(server.dataDir, 'SELECT * FROM peer_profiles WHERE learner = ?', 'op-ann').length, 0);
+    assert.equal((await queryDataFile(server.dataDir, 'SELECT * FROM peer_profiles WHERE learner = ?', 'op-ann')).length, 0);
     // The opted-out learner may no longer look either.
     assert.equal((await peers('op-ann')).json.error.code, 'not_opted_in');
     await optOut('op-ben');
@@ -99,7 +99,7 @@ describe('opt-in discovery: profiles and the ranked peers page', () => {
     const modalities = await optIn('no-offer', profile({ modalities: ['social-network'] }));
     assert.equal(modalities.status, 422);
     assert.equal(modalities.json.error.path, 'modalities.0');
-    assert.equal(queryDataFile(server.dataDir, 'SELECT * FROM peer_profiles WHERE learner = ?', 'no-offer').length, 0);
+    assert.equal((await queryDataFile(server.dataDir, 'SELECT * FROM peer_profiles WHERE learner = ?', 'no-offer')).length, 0);
   });
 
   const badBodies: [string, unknown, string][] = [
@@ -245,7 +245,7 @@ describe('opt-in discovery: profiles and the ranked peers page', () => {
       // A learner's token is no platform key.
       const learner = await server.request(`${COURSE_PATH}/forum-interactions`, { body, token: server.token('fi-a') });
       assert.equal(learner.status, 401);
-      assert.equal(queryDataFile(server.dataDir, "SELECT * FROM forum_interactions WHERE a LIKE 'fi-%'").length, 0);
+      assert.equal((await queryDataFile(server.dataDir, "SELECT * FROM forum_interactions WHERE a LIKE 'fi-%'")).length, 0);
     });
 
     const refused: [string, unknown, string][] = [
@@ -260,7 +260,7 @@ describe('opt-in discovery: profiles and the ranked peers page', () => {
         const answer = await postInteractions(body);
         assert.equal(answer.status, 400, answer.text);
         assert.equal(answer.json.error.path, path);
-        assert.equal(queryDataFile(server.dataDir, "SELECT * FROM forum_interactions WHERE a LIKE 'fi-%'").length, 0);
+        assert.equal((await queryDataFile(server.dataDir, "SELECT * FROM forum_interactions WHERE a LIKE 'fi-%'")).length, 0);
       });
     }
   });

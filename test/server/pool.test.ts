@@ -1,14 +1,11 @@
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import Database from 'better-sqlite3';
 import { LearnerState } from '../../src/protocol/api.js';
 import { MyDiscovery } from '../../src/protocol/peers.js';
 import { PoolRun } from '../../src/protocol/pool.js';
 import { PeerEvent } from '../../src/protocol/requests.js';
 import { runPoolJob, type PoolJob, type PoolReply } from '../../src/server/pool/pool-worker.js';
-import { SQLITE_FILE_NAME } from '../../src/server/store/sqlite-store.js';
-import { makeDataDir, queryDataFile, startTestServer, TEST_COURSE, TEST_PLATFORM_KEY, type TestServer } from '../helpers/server.js';
+import { makeDataDir, queryDataFile, startTestServer, TEST_COURSE, TEST_PLATFORM_KEY, TEST_STORE, writeDataFile, type TestServer } from '../helpers/server.js';
 
 const COURSE_PATH = `/v1/courses/${encodeURIComponent(TEST_COURSE)}`;
 const STALE = '0e9f8a7b-6c5d-4e3f-8a1b-2c3d4e5f6a7b';
@@ -109,10 +106,10 @@ describe('pool matching on the endpoint', () => {
     assert.equal((await discovery(server, 'pm-fay')).pool, null);
     assert.equal((await discovery(server, 'pm-gus')).pool, null);
 
-    const events = queryDataFile<{ body: string }>(server.dataDir, "SELECT body FROM events WHERE type = 'pool.matched'");
+    const events = await queryDataFile<{ body: string }>(server.dataDir, "SELECT body FROM events WHERE type = 'pool.matched'");
     assert.equal(events.length, 4);
     for (const e of events) assert.equal(PeerEvent.parse(JSON.parse(e.body)).type, 'pool.matched');
-    assert.equal(queryDataFile(server.dataDir, "SELECT * FROM webhook_deliveries WHERE type = 'pool.matched'").length, 4);
+    assert.equal((await queryDataFile(server.dataDir, "SELECT * FROM webhook_deliveries WHERE type = 'pool.matched'")).length, 4);
 
     // Matched learners are in a group now: the next round leaves them out.
     const next = await waitForRun(server, PoolRun.parse((await startRun(server)).json).id);
@@ -182,10 +179,12 @@ describe('pool rounds: one at a time, changes during a round, determinism, failu
       try {
         for (let i = 0; i < 12; i++) await optIn(server, `dt-${i}`, profile({ slots: [3, 4 + (i % 3)], objects: i % 2 ? ['discuss'] : ['discuss', 'mutual-help'] }));
         await waitForRun(server, PoolRun.parse((await startRun(server, { seed })).json).id);
-        return queryDataFile<{ g: string }>(
+        return (await queryDataFile<{ g: string }>(
           server.dataDir,
-          'SELECT group_concat(learner) AS g FROM (SELECT group_id, learner FROM memberships ORDER BY learner) GROUP BY group_id ORDER BY g',
-        ).map((r) => r.g);
+          TEST_STORE === 'postgres'
+            ? "SELECT string_agg(learner, ',' ORDER BY learner) AS g FROM memberships GROUP BY group_id ORDER BY g"
+            : 'SELECT group_concat(learner) AS g FROM (SELECT group_id, learner FROM memberships ORDER BY learner) GROUP BY group_id ORDER BY g',
+        )).map((r) => r.g);
       } finally {
         await server.dispose();
       }
@@ -210,20 +209,29 @@ describe('pool rounds: one at a time, changes during a round, determinism, failu
       // A server that stops waits for its round to be written.
       const held = heldRunner();
       const first = await startTestServer({ dataDir: data.dir, runPoolJob: held.run });
-      await optIn(first, 'rc-ana');
-      const finished = PoolRun.parse((await startRun(first)).json);
-      await held.started;
-      const closing = first.close();
-      held.release();
-      await closing;
-      assert.equal(queryDataFile<{ status: string }>(data.dir, 'SELECT status FROM pool_runs WHERE id = ?', finished.id)[0]!.status, 'done');
+      let closing: Promise<void> | null = null;
+      try {
+        await optIn(first, 'rc-ana');
+        const finished = PoolRun.parse((await startRun(first)).json);
+        await held.started;
+        closing = first.close();
+        held.release();
+        await closing;
+        assert.equal((await queryDataFile<{ status: string }>(data.dir, 'SELECT status FROM pool_runs WHERE id = ?', finished.id))[0]!.status, 'done');
+      } finally {
+        if (!closing) {
+          held.release();
+          await first.close();
+        }
+      }
 
       // A process killed mid-round leaves it running: the next server fails it, and the course can run again.
-      const db = new Database(join(data.dir, SQLITE_FILE_NAME));
-      db.prepare(
+      await writeDataFile(
+        data.dir,
         `INSERT INTO pool_runs (id, course, seed, trigger, status, started_at) VALUES (?, ?, 1, 'api', 'running', '2025-03-03T09:00:00.000Z')`,
-      ).run(STALE, TEST_COURSE);
-      db.close();
+        STALE,
+        TEST_COURSE,
+      );
       const second = await startTestServer({ dataDir: data.dir, runPoolJob: async (job) => runPoolJob(job) });
       try {
         let status = 'running';
@@ -258,12 +266,12 @@ describe('pool rounds: one at a time, changes during a round, determinism, failu
       }
       assert.equal(outcome?.outcome, 'matched');
       const runs = () => queryDataFile<{ trigger: string }>(server.dataDir, 'SELECT trigger FROM pool_runs');
-      assert.deepEqual(runs().map((r) => r.trigger), ['schedule']);
+      assert.deepEqual((await runs()).map((r) => r.trigger), ['schedule']);
       await new Promise((r) => setTimeout(r, 100));
-      assert.equal(runs().length, 1, 'not again before the period has passed');
+      assert.equal((await runs()).length, 1, 'not again before the period has passed');
       server.clock.advance(24 * 3_600_000);
-      for (let i = 0; i < 100 && runs().length < 2; i++) await new Promise((r) => setTimeout(r, 20));
-      assert.equal(runs().length, 2);
+      for (let i = 0; i < 100 && (await runs()).length < 2; i++) await new Promise((r) => setTimeout(r, 20));
+      assert.equal((await runs()).length, 2);
     } finally {
       await server.dispose();
     }

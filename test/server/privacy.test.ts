@@ -53,7 +53,7 @@ describe('personal data', () => {
 
   it('writes no name, note, email or invite code into the events table', async () => {
     const { codes } = await journey();
-    const rows = queryDataFile<Record<string, unknown>>(server.dataDir, 'SELECT * FROM events');
+    const rows = await queryDataFile<Record<string, unknown>>(server.dataDir, 'SELECT * FROM events');
     assert.ok(rows.length >= 4, 'the journey wrote events');
     const stored = JSON.stringify(rows);
     for (const secret of [...Object.values(NAMES), NOTE, 'private@example.org', ...codes]) {
@@ -92,13 +92,13 @@ describe('personal data', () => {
     assert.equal((await command('alice', { type: 'group.set-note', group, note })).status, 200);
     const notes = () =>
       queryDataFile<{ learner: string; note: string | null }>(server.dataDir, 'SELECT learner, note FROM memberships WHERE group_id = ? ORDER BY id', group);
-    assert.deepEqual(notes(), [
+    assert.deepEqual(await notes(), [
       { learner: 'alice', note },
       { learner: 'bob', note: NOTE },
     ]);
     assert.equal((await command('bob', { type: 'group.leave', group })).status, 200);
     // Bob left, and the group of two dissolved: no one can see either note any more.
-    assert.deepEqual(notes(), [
+    assert.deepEqual(await notes(), [
       { learner: 'alice', note: null },
       { learner: 'bob', note: null },
     ]);

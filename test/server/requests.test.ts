@@ -41,10 +41,15 @@ describe('tandem requests, blocks and reports', () => {
   const state = async (sub: string) => LearnerState.parse((await server.request(`${COURSE_PATH}/state`, { token: server.token(sub) })).json);
   const peers = async (sub: string) => PeersPage.parse((await server.request(`${COURSE_PATH}/peers`, { token: server.token(sub) })).json);
   const recipientOf = (n: WebhookNotification): string | undefined => ('learner' in n ? n.learner : undefined);
-  const notifications = (type: string) =>
-    queryDataFile<{ body: string }>(server.dataDir, 'SELECT body FROM webhook_deliveries WHERE type = ? ORDER BY created_at, rowid', type).map((r) =>
+  /** The one queued notification of `type` about `subject` (a request's or report's id): store-neutral, no insertion order needed. */
+  const notificationAbout = async (type: string, subject: string): Promise<WebhookNotification> => {
+    const all = (await queryDataFile<{ body: string }>(server.dataDir, 'SELECT body FROM webhook_deliveries WHERE type = ?', type)).map((r) =>
       WebhookNotification.parse(JSON.parse(r.body)),
     );
+    const about = all.filter((n) => 'request' in n.data ? n.data.request === subject : 'report' in n.data && n.data.report === subject);
+    assert.equal(about.length, 1, `one ${type} notification about ${subject}`);
+    return about[0]!;
+  };
 
   it('sends a request, the recipient sees who, why, what and how, accepts, and both are in one group with each other’s notes', async () => {
     await optIn('rq-ana', profile({ note: 'Quizzes on Monday evenings' }));
@@ -87,15 +92,15 @@ describe('tandem requests, blocks and reports', () => {
     assert.equal((await list('rq-ana')).outgoing[0]!.status, 'accepted');
 
     // Events hold ids and codes only; notifications went to the right learner.
-    const stored = queryDataFile<{ body: string }>(server.dataDir, "SELECT body FROM events WHERE type LIKE 'request.%'");
+    const stored = await queryDataFile<{ body: string }>(server.dataDir, "SELECT body FROM events WHERE type LIKE 'request.%'");
     for (const row of stored) {
       PeerEvent.parse(JSON.parse(row.body));
       assert.doesNotMatch(row.body, /Quizzes|example\.org|"name"/);
     }
-    const received = notifications('request.received').at(-1)!;
+    const received = await notificationAbout('request.received', request.id);
     assert.equal(recipientOf(received), 'rq-ben');
     assert.equal(received.type === 'request.received' && received.data.from.id, 'rq-ana');
-    const acceptedNote = notifications('request.accepted').at(-1)!;
+    const acceptedNote = await notificationAbout('request.accepted', request.id);
     assert.equal(recipientOf(acceptedNote), 'rq-ana');
   });
 
@@ -107,8 +112,8 @@ describe('tandem requests, blocks and reports', () => {
     const again = await send('id-ana', body);
     assert.equal(again.status, 200, again.text);
     assert.equal(RequestAnswer.parse(again.json).request.id, body.id);
-    assert.equal(queryDataFile(server.dataDir, 'SELECT * FROM peer_requests WHERE id = ?', body.id).length, 1);
-    assert.equal(queryDataFile(server.dataDir, "SELECT * FROM events WHERE type = 'request.sent' AND body LIKE ?", `%${body.id}%`).length, 1);
+    assert.equal((await queryDataFile(server.dataDir, 'SELECT * FROM peer_requests WHERE id = ?', body.id)).length, 1);
+    assert.equal((await queryDataFile(server.dataDir, "SELECT * FROM events WHERE type = 'request.sent' AND body LIKE ?", `%${body.id}%`)).length, 1);
     const conflict = await send('id-ana', { ...body, objects: ['mutual-help'] });
     assert.equal(conflict.status, 409);
     assert.equal(conflict.json.error.code, 'id_conflict');
@@ -306,7 +311,7 @@ describe('tandem requests, blocks and reports', () => {
     assert.equal(listed.length, 1);
     assert.equal(listed[0].details, 'Offensive note');
     assert.equal(listed[0].reporter, 'rp-ana');
-    const note = notifications('report.created').at(-1)!;
+    const note = await notificationAbout('report.created', body.id);
     assert.equal(recipientOf(note), undefined);
     assert.equal(note.type === 'report.created' && note.data.peer, 'rp-ben');
     assert.ok(!(await peers('rp-ana')).items.some((p) => p.id === 'rp-ben'), 'blocked with the report');

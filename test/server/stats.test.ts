@@ -12,7 +12,7 @@ import { CourseStats } from '../../src/protocol/stats.js';
 import { buildStats } from '../../src/server/stats/stats-view.js';
 import { SQLITE_MIGRATIONS } from '../../src/server/store/migrations.js';
 import { openSqliteStore, SQLITE_FILE_NAME } from '../../src/server/store/sqlite-store.js';
-import { createInviteCommand, makeDataDir, queryDataFile, REPO_ROOT, startTestServer, TEST_COURSE, TEST_PLATFORM_KEY, type TestServer } from '../helpers/server.js';
+import { childServerEnv, createInviteCommand, makeDataDir, openTestStore, queryDataFile, REPO_ROOT, startTestServer, TEST_COURSE, TEST_PLATFORM_KEY, TEST_STORE, type TestServer } from '../helpers/server.js';
 
 const COURSE_PATH = `/v1/courses/${encodeURIComponent(TEST_COURSE)}`;
 const PLATFORM = { 'x-tandem-platform-key': TEST_PLATFORM_KEY };
@@ -274,7 +274,7 @@ describe('the instructor’s stats on a known course (threshold 3)', () => {
   });
 
   it('refuses a resent report id with another body, storing nothing of its batch', async () => {
-    const before = queryDataFile<{ n: number }>(server.dataDir, 'SELECT COUNT(*) AS n FROM events')[0]!.n;
+    const before = (await queryDataFile<{ n: number }>(server.dataDir, 'SELECT COUNT(*) AS n FROM events'))[0]!.n;
     const id = randomUUID();
     const time = server.clock.now().toISOString();
     assert.equal((await server.request(`${COURSE_PATH}/progress`, { headers: PLATFORM, body: { reports: [{ id, learner: 'x1', progress: 0.1, completed: false, time }] } })).status, 200);
@@ -285,7 +285,7 @@ describe('the instructor’s stats on a known course (threshold 3)', () => {
     assert.equal(res.status, 409, res.text);
     assert.equal(res.json.error.code, 'id_conflict');
     assert.equal(res.json.error.path, 'reports.1.id');
-    assert.equal(queryDataFile<{ n: number }>(server.dataDir, 'SELECT COUNT(*) AS n FROM events')[0]!.n, before + 1);
+    assert.equal((await queryDataFile<{ n: number }>(server.dataDir, 'SELECT COUNT(*) AS n FROM events'))[0]!.n, before + 1);
   });
 
   it('refuses bad progress reports with the path of the fault', async () => {
@@ -325,39 +325,39 @@ describe('the instructor’s stats on a known course (threshold 3)', () => {
 
   it('rebuilds from the stored events exactly the state and counters kept with each event', async () => {
     await server.close();
-    const snapshot = () => ({
-      counters: queryDataFile(server.dataDir, 'SELECT course, key, n FROM stats_counters WHERE n <> 0 ORDER BY course, key'),
-      groups: queryDataFile(server.dataDir, 'SELECT id, course, state FROM stats_groups ORDER BY id'),
-      learners: queryDataFile(server.dataDir, 'SELECT course, learner, state FROM stats_learners ORDER BY course, learner'),
-      invites: queryDataFile(server.dataDir, 'SELECT id, course, created_at, opened, accept_seconds FROM stats_invites ORDER BY id'),
+    const snapshot = async () => ({
+      counters: await queryDataFile(server.dataDir, 'SELECT course, key, n FROM stats_counters WHERE n <> 0 ORDER BY course, key'),
+      groups: await queryDataFile(server.dataDir, 'SELECT id, course, state FROM stats_groups ORDER BY id'),
+      learners: await queryDataFile(server.dataDir, 'SELECT course, learner, state FROM stats_learners ORDER BY course, learner'),
+      invites: await queryDataFile(server.dataDir, 'SELECT id, course, created_at, opened, accept_seconds FROM stats_invites ORDER BY id'),
       // What the last answer withheld survives a rebuild, so that the next answer keeps withholding it.
-      withheld: queryDataFile(server.dataDir, 'SELECT course, keys FROM stats_withheld ORDER BY course'),
+      withheld: await queryDataFile(server.dataDir, 'SELECT course, keys FROM stats_withheld ORDER BY course'),
     });
-    const incremental = snapshot();
+    const incremental = await snapshot();
     assert.ok(incremental.counters.length > 40);
-    const store = openSqliteStore(server.dataDir);
+    const store = openTestStore(server.dataDir);
     try {
       const read = await store.rebuildStats();
       assert.ok(read > 40, `read ${read} events`);
     } finally {
       await store.close();
     }
-    assert.deepEqual(snapshot(), incremental);
+    assert.deepEqual(await snapshot(), incremental);
 
     // The same through the command a deployment runs.
     const run = spawnSync(process.execPath, ['--import', 'tsx', 'src/server/stats/rebuild-stats.ts'], {
       cwd: REPO_ROOT,
-      env: { ...process.env, TANDEM_DATA_DIR: server.dataDir },
+      env: { ...childServerEnv(server.dataDir), TANDEM_DATA_DIR: server.dataDir },
       encoding: 'utf8',
     });
     assert.equal(run.status, 0, run.stderr);
     assert.match(run.stdout, /rebuilt the stats of .* from \d+ events in \d+ ms/);
-    assert.deepEqual(snapshot(), incremental);
+    assert.deepEqual(await snapshot(), incremental);
   });
 });
 
 describe('upgrading a store', () => {
-  it('turns opt-ins made before the peer.opted-in event into events, and counts them', async () => {
+  it('turns opt-ins made before the peer.opted-in event into events, and counts them', { skip: TEST_STORE === 'postgres' ? 'upgrades an old SQLite file (PostgreSQL support came after that event)' : false }, async () => {
     const { dir, remove } = makeDataDir();
     try {
       // A store of the version before: the first five migrations, and an opt-in written as that version did (no event).
@@ -375,7 +375,7 @@ describe('upgrading a store', () => {
       const counters = await store.transaction((tx) => tx.statsCounters(TEST_COURSE));
       await store.close();
       assert.equal(counters.get('pool.optedIn'), 1);
-      const [event] = queryDataFile<{ id: string; body: string; time: string }>(dir, "SELECT id, body, time FROM events WHERE type = 'peer.opted-in'");
+      const [event] = await queryDataFile<{ id: string; body: string; time: string }>(dir, "SELECT id, body, time FROM events WHERE type = 'peer.opted-in'");
       assert.equal(event?.time, '2025-01-02T03:04:05.000Z');
       assert.deepEqual(JSON.parse(event!.body), {
         autoMatch: true,
@@ -432,21 +432,21 @@ describe('the projection, counter by counter', () => {
   });
   after(() => server.dispose());
 
-  const counters = () =>
+  const counters = async () =>
     Object.fromEntries(
-      queryDataFile<{ key: string; n: number }>(server.dataDir, 'SELECT key, n FROM stats_counters WHERE course = ? AND n <> 0 ORDER BY key', TEST_COURSE).map((r) => [r.key, r.n]),
+      (await queryDataFile<{ key: string; n: number }>(server.dataDir, 'SELECT key, n FROM stats_counters WHERE course = ? AND n <> 0 ORDER BY key', TEST_COURSE)).map((r) => [r.key, r.n]),
     );
 
   it('a trio: a third member joining by a second invite moves the group from size 2 to 3, counted once under each relationship', async () => {
     // Progress reported before the learners join anything: they count as alone until they do.
     await course.progress([['tri-a', 0.5, false], ['tri-c', 1, true]]);
-    assert.equal(counters()['persist:alone:learners'], 2);
+    assert.equal((await counters())['persist:alone:learners'], 2);
     const { group } = await course.invitePair('tri-a', 'tri-b', { relationship: 'friend', objects: ['discuss'], modalities: ['email'] });
     const second = await server.command('tri-a', createInviteCommand({ relationship: 'family', objects: ['discuss'], modalities: ['email'], group }));
     assert.equal(second.status, 200, second.text);
     const accepted = await server.command('tri-c', { type: 'invite.accept', code: CommandResponse.parse(second.json).result.code });
     assert.equal(accepted.status, 200, accepted.text);
-    const c = counters();
+    const c = await counters();
     assert.equal(c['groups.formed'], 1);
     assert.equal(c['size:3'], 1);
     assert.equal(c['size:2'], undefined);
@@ -465,7 +465,7 @@ describe('the projection, counter by counter', () => {
     // Leaving a trio leaves an active pair.
     const left = await server.command('tri-b', { type: 'group.leave', group });
     assert.equal(left.status, 200, left.text);
-    assert.deepEqual([counters()['size:3'], counters()['size:2'], counters()['members.left']], [undefined, 1, 1]);
+    assert.deepEqual([(await counters())['size:3'], (await counters())['size:2'], (await counters())['members.left']], [undefined, 1, 1]);
   });
 
   it('a pool round: a trio formed by the pool, each member joining by this-mooc, learners matched once', async () => {
@@ -474,7 +474,7 @@ describe('the projection, counter by counter', () => {
       const res = await server.request(`${COURSE_PATH}/me/profile`, { method: 'PUT', token: server.token(sub), body: profile });
       assert.equal(res.status, 200, res.text);
     }
-    const before = counters();
+    const before = await counters();
     const started = await server.request(`${COURSE_PATH}/pool-runs`, { headers: PLATFORM, body: { seed: 1 } });
     assert.equal(started.status, 202, started.text);
     let run: PoolRun | undefined;
@@ -484,7 +484,7 @@ describe('the projection, counter by counter', () => {
     }
     assert.equal(run?.status, 'done');
     assert.deepEqual([run.candidates, run.matched, run.unmatched, run.groups], [4, 3, 1, 1], 'the platform key gets the round’s counts: a trio and one left');
-    const c = counters();
+    const c = await counters();
     assert.equal(c['groups.formed']! - before['groups.formed']!, 1);
     assert.equal(c['size:3']! - (before['size:3'] ?? 0), 1);
     assert.equal(c['rel:this-mooc'], 1);
@@ -500,12 +500,12 @@ describe('the projection, counter by counter', () => {
 
   it('an invite opened on another course’s page counts nowhere', async () => {
     const invite = await course.createInvite('open-a');
-    const before = counters()['invites.opened'];
+    const before = (await counters())['invites.opened'];
     const event = { id: randomUUID(), v: 1, type: 'invite.opened', time: server.clock.now().toISOString(), course: 'another-course', learner: 'open-b', invite };
     const res = await server.request('/v1/events', { token: server.token('open-b', { course: 'another-course' }), body: { events: [event] } });
     assert.equal(res.status, 200, res.text);
-    assert.equal(counters()['invites.opened'], before);
-    const other = queryDataFile(server.dataDir, "SELECT key FROM stats_counters WHERE course = 'another-course' AND n <> 0");
+    assert.equal((await counters())['invites.opened'], before);
+    const other = await queryDataFile(server.dataDir, "SELECT key FROM stats_counters WHERE course = 'another-course' AND n <> 0");
     assert.deepEqual(other, []);
   });
 });

@@ -7,12 +7,11 @@ import { createDemoRoutes, DEMO_COURSE, DEMO_CSP, DEMO_WEBHOOK_SECRET } from '..
 import { WebhookNotification } from '../../src/protocol/webhooks.js';
 import { createServer, type ServerOptions, type TandemServer } from '../../src/server/app.js';
 import type { WebhookConfig } from '../../src/server/config.js';
-import { openSqliteStore } from '../../src/server/store/sqlite-store.js';
 import type { Store } from '../../src/server/store/store.js';
 import { startWebhookDispatcher } from '../../src/server/webhooks/dispatcher.js';
 import { queueNotification, type NotificationInput } from '../../src/server/webhooks/notify.js';
 import { signWebhook, verifyWebhook } from '../../src/server/webhooks/webhook-signature.js';
-import { makeDataDir, queryDataFile, request, startChildServer, startTestServer, testConfig, TEST_COURSE, TestClock } from '../helpers/server.js';
+import { makeDataDir, openTestStore, queryDataFile, request, startChildServer, startTestServer, testConfig, TEST_COURSE, TestClock } from '../helpers/server.js';
 
 const SECRET = 'webhook-secret-for-tests-0123456789abcdef';
 const NAME = 'Bob <b>Lefèvre</b>';
@@ -69,7 +68,7 @@ async function timed(what: string, work: Promise<unknown>, limitMs: number): Pro
 /** Every test must finish (pass or fail) within a few seconds. */
 const SUITE = { timeout: 20_000 };
 
-function deliveries(dataDir: string): Array<Record<string, unknown>> {
+function deliveries(dataDir: string): Promise<Array<Record<string, unknown>>> {
   return queryDataFile(dataDir, 'SELECT * FROM webhook_deliveries ORDER BY created_at, id');
 }
 
@@ -218,9 +217,9 @@ describe('webhook delivery', SUITE, () => {
     try {
       await queue(server.app.store, webhookConfig(receiver.url), clock.now());
       // The commit kicked the dispatcher: no wait for a poll.
-      await waitFor('the delivery', () => receiver.calls.length === 1, 1000);
+      await waitFor('the delivery', async () => receiver.calls.length === 1, 1000);
       const [call] = receiver.calls;
-      const row = deliveries(data.dir)[0]!;
+      const row = (await deliveries(data.dir))[0]!;
       assert.equal(call!.path, '/hooks/tandem');
       assert.equal(call!.headers['content-type'], 'application/json');
       assert.equal(call!.headers['user-agent'], 'Tandem-Webhooks/1');
@@ -243,8 +242,8 @@ describe('webhook delivery', SUITE, () => {
         'the receiver verifies the signature',
       );
 
-      await waitFor('the delivered mark', () => deliveries(data.dir)[0]!.status === 'delivered');
-      const done = deliveries(data.dir)[0]!;
+      await waitFor('the delivered mark', async () => (await deliveries(data.dir))[0]!.status === 'delivered');
+      const done = (await deliveries(data.dir))[0]!;
       assert.equal(done.attempts, 1);
       assert.equal(done.finished_at, clock.now().toISOString());
       assert.equal(done.last_error, null);
@@ -268,8 +267,8 @@ describe('webhook delivery', SUITE, () => {
     try {
       const started = Date.now();
       await queue(server.app.store, webhook, new Date());
-      await waitFor('three attempts', () => receiver.calls.length === 3, 2000);
-      await waitFor('the delivered mark', () => deliveries(data.dir)[0]!.status === 'delivered');
+      await waitFor('three attempts', async () => receiver.calls.length === 3, 2000);
+      await waitFor('the delivered mark', async () => (await deliveries(data.dir))[0]!.status === 'delivered');
       const [first, second, third] = receiver.calls;
       assert.ok(second!.at - first!.at >= 18, `first retry after ${second!.at - first!.at} ms`);
       assert.ok(third!.at - second!.at >= 38, `second retry after ${third!.at - second!.at} ms`);
@@ -277,7 +276,7 @@ describe('webhook delivery', SUITE, () => {
       assert.ok(third!.at - started < 900, `delivered within ${third!.at - started} ms`);
       assert.equal(new Set(receiver.calls.map((c) => c.headers['tandem-webhook-id'])).size, 1, 'one id across retries');
       assert.equal(new Set(receiver.calls.map((c) => c.body)).size, 1, 'the same body each time');
-      const row = deliveries(data.dir)[0]!;
+      const row = (await deliveries(data.dir))[0]!;
       assert.equal(row.attempts, 3);
       assert.equal(row.last_error, null);
       assert.ok(server.logs.some((l) => /attempt 1\/5 failed \(HTTP 500\), retry in 19 ms/.test(l)), server.logs.join('\n'));
@@ -285,8 +284,8 @@ describe('webhook delivery', SUITE, () => {
       // A redirect counts as a failure and is not followed.
       receiver.respond = () => ({ status: 307, headers: { Location: elsewhere.url } });
       await queue(server.app.store, webhook, new Date());
-      await waitFor('the redirect answer', () => receiver.calls.length === 4);
-      await waitFor('its failure recorded', () => deliveries(data.dir).some((d) => d.last_error === 'HTTP 307 (redirects are not followed)'));
+      await waitFor('the redirect answer', async () => receiver.calls.length === 4);
+      await waitFor('its failure recorded', async () => (await deliveries(data.dir)).some((d) => d.last_error === 'HTTP 307 (redirects are not followed)'));
       await sleep(100);
       assert.equal(elsewhere.calls.length, 0, 'the redirect is never followed');
       assertLogsHoldNoBody(server.logs);
@@ -313,8 +312,8 @@ describe('webhook delivery', SUITE, () => {
     try {
       const t0 = clock.now().getTime();
       await queue(server.app.store, webhook, clock.now());
-      await waitFor('the first attempt recorded', () => deliveries(data.dir)[0]!.attempts === 1);
-      let row = deliveries(data.dir)[0]!;
+      await waitFor('the first attempt recorded', async () => (await deliveries(data.dir))[0]!.attempts === 1);
+      let row = (await deliveries(data.dir))[0]!;
       assert.equal(row.status, 'pending');
       assert.equal(row.last_error, 'HTTP 503');
       assert.equal(row.next_attempt_at, new Date(t0 + 120_000).toISOString(), 'retry when the receiver asked, not after 20 ms');
@@ -323,19 +322,19 @@ describe('webhook delivery', SUITE, () => {
       await sleep(200); // several polls
       assert.equal(receiver.calls.length, 1, 'not before Retry-After');
       clock.advance(1_000);
-      await waitFor('the retry', () => receiver.calls.length === 2);
-      await waitFor('the delivered mark', () => deliveries(data.dir)[0]!.status === 'delivered');
+      await waitFor('the retry', async () => receiver.calls.length === 2);
+      await waitFor('the delivered mark', async () => (await deliveries(data.dir))[0]!.status === 'delivered');
 
       // 429 asking for a day: capped at one hour.
       await queue(server.app.store, webhook, clock.now(), requestReceived('chloe'));
-      await waitFor('the 429 recorded', () => deliveries(data.dir).some((d) => d.last_error === 'HTTP 429'));
-      row = deliveries(data.dir).find((d) => d.last_error === 'HTTP 429')!;
+      await waitFor('the 429 recorded', async () => (await deliveries(data.dir)).some((d) => d.last_error === 'HTTP 429'));
+      row = (await deliveries(data.dir)).find((d) => d.last_error === 'HTTP 429')!;
       assert.equal(row.next_attempt_at, new Date(clock.now().getTime() + 3_600_000).toISOString(), 'capped at an hour');
 
       // Retry-After on a 500 is not a request to wait: backoff (random 0.5 × 20 ms = 10 ms).
       await queue(server.app.store, webhook, clock.now(), requestReceived('david'));
-      await waitFor('the 500 recorded', () => deliveries(data.dir).some((d) => d.last_error === 'HTTP 500'));
-      row = deliveries(data.dir).find((d) => d.last_error === 'HTTP 500')!;
+      await waitFor('the 500 recorded', async () => (await deliveries(data.dir)).some((d) => d.last_error === 'HTTP 500'));
+      row = (await deliveries(data.dir)).find((d) => d.last_error === 'HTTP 500')!;
       assert.equal(row.next_attempt_at, new Date(clock.now().getTime() + 10).toISOString());
     } finally {
       await server.close();
@@ -351,8 +350,8 @@ describe('webhook delivery', SUITE, () => {
     const server = await startServer(data.dir, webhook);
     try {
       await queue(server.app.store, webhook, new Date());
-      await waitFor('the failed mark', () => deliveries(data.dir)[0]!.status === 'failed', 2000);
-      const row = deliveries(data.dir)[0]!;
+      await waitFor('the failed mark', async () => (await deliveries(data.dir))[0]!.status === 'failed', 2000);
+      const row = (await deliveries(data.dir))[0]!;
       assert.equal(row.attempts, 3);
       assert.equal(row.last_error, 'HTTP 500');
       assert.ok(row.finished_at, 'finished');
@@ -376,8 +375,8 @@ describe('webhook delivery', SUITE, () => {
     const server = await startServer(data.dir, webhook);
     try {
       await queue(server.app.store, webhook, new Date());
-      await waitFor('the failed mark', () => deliveries(data.dir)[0]!.status === 'failed', 2000);
-      assert.equal(deliveries(data.dir)[0]!.last_error, 'network error (ECONNREFUSED)');
+      await waitFor('the failed mark', async () => (await deliveries(data.dir))[0]!.status === 'failed', 2000);
+      assert.equal((await deliveries(data.dir))[0]!.last_error, 'network error (ECONNREFUSED)');
       assert.equal((await request(server.url, '/v1/health')).status, 200);
       assertLogsHoldNoBody(server.logs);
     } finally {
@@ -389,13 +388,13 @@ describe('webhook delivery', SUITE, () => {
   it('does not let a receiver that never answers hold stop() beyond the send timeout', async () => {
     const data = makeDataDir();
     const receiver = await startReceiver(() => 'hang');
-    const store = openSqliteStore(data.dir);
+    const store = openTestStore(data.dir);
     const webhook = webhookConfig(receiver.url);
     const dispatcher = startWebhookDispatcher({ store, config: { webhook }, now: () => new Date(), timeoutMs: 300 });
     try {
       await queue(store, webhook, new Date());
       dispatcher.kick();
-      await waitFor('the hanging send', () => receiver.calls.length === 1);
+      await waitFor('the hanging send', async () => receiver.calls.length === 1);
       const waited = await timed('stop()', dispatcher.stop(), 1000);
       assert.ok(waited < 1000, `stop() waited ${waited} ms`);
       const row = await store.transaction((tx) => tx.getWebhook(String(receiver.calls[0]!.headers['tandem-webhook-id'])));
@@ -421,10 +420,10 @@ describe('webhook delivery', SUITE, () => {
     const server = await startServer(data.dir, webhook, { webhooks: { timeoutMs: 300 } });
     try {
       await queue(server.app.store, webhook, new Date());
-      await waitFor('the hanging send', () => receiver.calls.length === 1);
+      await waitFor('the hanging send', async () => receiver.calls.length === 1);
       const took = await timed('close()', server.close(), 1500);
       assert.ok(took < 1500, `close() took ${took} ms`);
-      assert.equal(deliveries(data.dir)[0]!.last_error, 'timeout after 300 ms', 'recorded before the store closed');
+      assert.equal((await deliveries(data.dir))[0]!.last_error, 'timeout after 300 ms', 'recorded before the store closed');
     } finally {
       await receiver.close();
       await server.close();
@@ -441,15 +440,15 @@ describe('webhook delivery', SUITE, () => {
     let second: WebhookServer | null = null;
     try {
       await queue(first.app.store, webhook, new Date());
-      await waitFor('the first attempt recorded', () => deliveries(data.dir)[0]?.attempts === 1);
+      await waitFor('the first attempt recorded', async () => (await deliveries(data.dir))[0]?.attempts === 1);
       await first.close();
-      assert.equal(deliveries(data.dir)[0]!.status, 'pending');
+      assert.equal((await deliveries(data.dir))[0]!.status, 'pending');
       const sentBefore = receiver.calls.length;
 
       up = true;
       second = await startServer(data.dir, webhook);
-      await waitFor('the delivered mark', () => deliveries(data.dir)[0]!.status === 'delivered', 2000);
-      const row = deliveries(data.dir)[0]!;
+      await waitFor('the delivered mark', async () => (await deliveries(data.dir))[0]!.status === 'delivered', 2000);
+      const row = (await deliveries(data.dir))[0]!;
       assert.equal(row.attempts, sentBefore + 1);
       assert.deepEqual(new Set(receiver.calls.map((c) => c.headers['tandem-webhook-id'])), new Set([row.id]));
     } finally {
@@ -467,12 +466,12 @@ describe('webhook delivery', SUITE, () => {
     try {
       // Routes queue nothing…
       await queue(server.app.store, null, new Date());
-      assert.equal(deliveries(data.dir).length, 0);
+      assert.equal((await deliveries(data.dir)).length, 0);
       // …and a row left by an earlier configuration stays where it is.
       await queue(server.app.store, webhookConfig(receiver.url), new Date());
       await sleep(200);
       assert.equal(receiver.calls.length, 0);
-      assert.equal(deliveries(data.dir)[0]!.status, 'pending');
+      assert.equal((await deliveries(data.dir))[0]!.status, 'pending');
 
       let fetched = 0;
       const dispatcher = startWebhookDispatcher({
@@ -586,7 +585,7 @@ describe('the demo webhook receiver', SUITE, () => {
       const base = await app.listen(0, '127.0.0.1');
       webhook.url = `${base.replace('localhost', '127.0.0.1')}/demo/webhook`;
       await queue(app.store, webhook, new Date(), requestReceived('demo-alice'), DEMO_COURSE.id);
-      await waitFor('the delivered mark', () => deliveries(data.dir)[0]?.status === 'delivered');
+      await waitFor('the delivered mark', async () => (await deliveries(data.dir))[0]?.status === 'delivered');
       const page = await request(base, '/demo/notifications');
       assert.match(page.text, /Bob &#60;b&#62;Lefèvre&#60;\/b&#62; asked Alice Martin to study together/);
     } finally {
@@ -600,14 +599,14 @@ describe('the demo webhook receiver', SUITE, () => {
     const child = await startChildServer(data.dir, { TANDEM_DEMO: '1' });
     try {
       // A second connection to the child's database queues a notification, as a route would.
-      const store = openSqliteStore(data.dir);
+      const store = openTestStore(data.dir);
       try {
         await queue(store, webhookConfig('http://unused.invalid'), new Date(), requestReceived('demo-chloe'), DEMO_COURSE.id);
       } finally {
         await store.close();
       }
       // Picked up by the child's next poll (every second).
-      await waitFor('the delivered mark', () => deliveries(data.dir)[0]?.status === 'delivered', 4000);
+      await waitFor('the delivered mark', async () => (await deliveries(data.dir))[0]?.status === 'delivered', 4000);
       const page = await request(child.url, '/demo/notifications');
       assert.match(page.text, /asked Chloé Dubois to study together/);
     } finally {

@@ -23,6 +23,7 @@ import {
   TEST_COURSE,
   TEST_PLATFORM_KEY,
   type ApiAnswer,
+  XAPI_INSERTION_ORDER,
 } from '../helpers/server.js';
 import { startTestLrs, type TestLrs } from '../helpers/test-lrs.js';
 import { xapiProblems } from '../helpers/xapi-validate.js';
@@ -115,13 +116,13 @@ interface Row {
   last_error: string | null;
 }
 
-function rows(dataDir: string): Row[] {
-  return queryDataFile<Row>(dataDir, 'SELECT * FROM xapi_statements ORDER BY created_at, rowid');
+function rows(dataDir: string): Promise<Row[]> {
+  return queryDataFile<Row>(dataDir, `SELECT * FROM xapi_statements ORDER BY created_at, ${XAPI_INSERTION_ORDER}`);
 }
 
 /** The stored events' bodies by id. */
-function storedEvents(dataDir: string): Map<string, Record<string, unknown>> {
-  const events = queryDataFile<{ id: string; body: string }>(dataDir, 'SELECT id, body FROM events');
+async function storedEvents(dataDir: string): Promise<Map<string, Record<string, unknown>>> {
+  const events = await queryDataFile<{ id: string; body: string }>(dataDir, 'SELECT id, body FROM events');
   return new Map(events.map((e) => [e.id, JSON.parse(e.body) as Record<string, unknown>]));
 }
 
@@ -189,13 +190,13 @@ describe('xAPI forwarding', SUITE, () => {
     cleanups.push(() => endpoint.close());
     const ids = await inviteJoinLeave(endpoint);
     assert.equal(ids.length, 3);
-    await waitFor('three statements at the LRS', () => ids.every((id) => lrs.statements.has(id)));
-    await waitFor('the rows marked delivered', () => rows(dataDir).every((r) => r.status === 'delivered'));
+    await waitFor('three statements at the LRS', async () => ids.every((id) => lrs.statements.has(id)));
+    await waitFor('the rows marked delivered', async () => (await rows(dataDir)).every((r) => r.status === 'delivered'));
 
-    const events = storedEvents(dataDir);
+    const events = await storedEvents(dataDir);
     const vocabulary = vocabularyOf(xapiConfig(lrs.url));
     assert.deepEqual(
-      rows(dataDir).map((r) => [r.id, r.event_type, r.attempts]),
+      (await rows(dataDir)).map((r) => [r.id, r.event_type, r.attempts]),
       ids.map((id) => [id, events.get(id)!.type, 1]),
     );
     for (const id of ids) {
@@ -258,11 +259,11 @@ describe('xAPI forwarding', SUITE, () => {
     assert.equal(run.status, 202, run.text);
     await waitFor('the pool round', async () => (await request(endpoint.url, `${coursePath}/pool-runs/${run.json.id}`, { headers: staff })).json.status !== 'running');
 
-    const events = storedEvents(dataDir);
+    const events = await storedEvents(dataDir);
     const forwarded = [...events.values()].filter((e) => ['request.accepted', 'pool.matched'].includes(e.type as string));
     assert.deepEqual(forwarded.map((e) => e.type).sort(), ['pool.matched', 'pool.matched', 'request.accepted']);
-    await waitFor('their statements', () => forwarded.every((e) => lrs.statements.has(e.id as string)));
-    await waitFor('the rows marked delivered', () => rows(dataDir).every((r) => r.status === 'delivered'));
+    await waitFor('their statements', async () => forwarded.every((e) => lrs.statements.has(e.id as string)));
+    await waitFor('the rows marked delivered', async () => (await rows(dataDir)).every((r) => r.status === 'delivered'));
     assert.equal(lrs.statements.size, 3, 'only the joins: no opt-in, no request sent');
     const vocabulary = vocabularyOf(xapiConfig(lrs.url));
     for (const event of forwarded) {
@@ -280,7 +281,7 @@ describe('xAPI forwarding', SUITE, () => {
     cleanups.push(() => endpoint.close());
     await inviteJoinLeave(endpoint);
     await sleep(150);
-    assert.deepEqual(rows(dataDir), []);
+    assert.deepEqual(await rows(dataDir), []);
     assert.equal(lrs.calls.length, 0);
   });
 
@@ -293,14 +294,15 @@ describe('xAPI forwarding', SUITE, () => {
     const ids = [...(await inviteJoinLeave(endpoint)), ...(await inviteJoinLeave(endpoint))];
     assert.ok(Date.now() - started < 5000, 'the commands were answered without waiting for the LRS');
     assert.equal(ids.length, 6);
-    assert.ok(ids.every((id) => storedEvents(dataDir).has(id)), 'every event stored');
-    await waitFor('failed attempts recorded', () => rows(dataDir).some((r) => r.attempts >= 1));
-    assert.ok(rows(dataDir).every((r) => r.status === 'pending'));
-    assert.match(rows(dataDir).find((r) => r.attempts >= 1)!.last_error ?? '', /network error \(ECONNREFUSED\)/);
+    const stored = await storedEvents(dataDir);
+    assert.ok(ids.every((id) => stored.has(id)), 'every event stored');
+    await waitFor('failed attempts recorded', async () => (await rows(dataDir)).some((r) => r.attempts >= 1));
+    assert.ok((await rows(dataDir)).every((r) => r.status === 'pending'));
+    assert.match((await rows(dataDir)).find((r) => r.attempts >= 1)!.last_error ?? '', /network error \(ECONNREFUSED\)/);
     assert.equal(lrs.calls.length, 0);
 
     await lrs.up();
-    await waitFor('every statement delivered', () => rows(dataDir).every((r) => r.status === 'delivered'));
+    await waitFor('every statement delivered', async () => (await rows(dataDir)).every((r) => r.status === 'delivered'));
     await sleep(200);
     assert.deepEqual(new Set(lrs.statements.keys()), new Set(ids));
     assert.deepEqual([...deliveredCounts(lrs).values()], [1, 1, 1, 1, 1, 1], 'each statement arrived once');
@@ -312,14 +314,14 @@ describe('xAPI forwarding', SUITE, () => {
     await lrs.down();
     const first = await startEndpoint(dataDir, xapiConfig(lrs.url));
     const ids = await inviteJoinLeave(first);
-    await waitFor('an attempt failed', () => rows(dataDir).some((r) => r.attempts >= 1));
+    await waitFor('an attempt failed', async () => (await rows(dataDir)).some((r) => r.attempts >= 1));
     await first.close();
-    assert.ok(rows(dataDir).every((r) => r.status === 'pending'));
+    assert.ok((await rows(dataDir)).every((r) => r.status === 'pending'));
 
     await lrs.up();
     const second = await startEndpoint(dataDir, xapiConfig(lrs.url));
     cleanups.push(() => second.close());
-    await waitFor('every statement delivered by the new process', () => rows(dataDir).every((r) => r.status === 'delivered'));
+    await waitFor('every statement delivered by the new process', async () => (await rows(dataDir)).every((r) => r.status === 'delivered'));
     assert.deepEqual(new Set(lrs.statements.keys()), new Set(ids));
     assert.deepEqual([...deliveredCounts(lrs).values()], [1, 1, 1]);
   });
@@ -329,14 +331,14 @@ describe('xAPI forwarding', SUITE, () => {
     const endpoint = await startEndpoint(dataDir, xapiConfig(lrs.url));
     cleanups.push(() => endpoint.close());
     const [id] = await inviteJoinLeave(endpoint);
-    await waitFor('delivered', () => rows(dataDir).every((r) => r.status === 'delivered'));
+    await waitFor('delivered', async () => (await rows(dataDir)).every((r) => r.status === 'delivered'));
     const before = structuredClone(lrs.statements.get(id!));
     // As if the process had died between the LRS's answer and the row's update.
     await endpoint.app.store.transaction((tx) =>
       tx.updateXapiStatement(id!, { status: 'pending', attempts: 1, nextAttemptAt: new Date().toISOString(), lastError: null, finishedAt: null }),
     );
-    await waitFor('sent again', () => rows(dataDir).find((r) => r.id === id)!.attempts === 2);
-    assert.equal(rows(dataDir).find((r) => r.id === id)!.status, 'delivered');
+    await waitFor('sent again', async () => (await rows(dataDir)).find((r) => r.id === id)!.attempts === 2);
+    assert.equal((await rows(dataDir)).find((r) => r.id === id)!.status, 'delivered');
     const puts = lrs.calls.filter((c) => c.statementId === id);
     assert.deepEqual(puts.map((c) => c.status), [204, 204]);
     assert.equal(puts[0]!.body, puts[1]!.body, 'the same bytes');
@@ -350,11 +352,11 @@ describe('xAPI forwarding', SUITE, () => {
     cleanups.push(() => endpoint.close());
     const created = CommandResponse.parse((await endpoint.command('alice', createInviteCommand())).json);
     const id = created.events[0]!.id;
-    const theirs = { ...statementForEvent(storedEvents(dataDir).get(id)!, vocabularyOf(xapiConfig(lrs.url)))!, timestamp: '2020-01-01T00:00:00.000Z' };
+    const theirs = { ...statementForEvent((await storedEvents(dataDir)).get(id)!, vocabularyOf(xapiConfig(lrs.url)))!, timestamp: '2020-01-01T00:00:00.000Z' };
     lrs.seed(theirs);
     await lrs.up();
-    await waitFor('marked failed', () => rows(dataDir)[0]!.status === 'failed');
-    const row = rows(dataDir)[0]!;
+    await waitFor('marked failed', async () => (await rows(dataDir))[0]!.status === 'failed');
+    const row = (await rows(dataDir))[0]!;
     assert.match(row.last_error ?? '', /HTTP 409/);
     await sleep(300);
     assert.equal(lrs.calls.filter((c) => c.statementId === id).length, 1, 'tried once, never again');
@@ -371,12 +373,12 @@ describe('xAPI forwarding', SUITE, () => {
     cleanups.push(() => endpoint.close());
     const created = CommandResponse.parse((await endpoint.command('alice', createInviteCommand())).json);
     const id = created.events[0]!.id;
-    await waitFor('delivered', () => rows(dataDir)[0]!.status === 'delivered', 10_000);
+    await waitFor('delivered', async () => (await rows(dataDir))[0]!.status === 'delivered', 10_000);
     const puts = lrs.calls.filter((c) => c.statementId === id);
     assert.deepEqual(puts.map((c) => c.status), [503, 429, 204]);
     assert.ok(puts[1]!.at - puts[0]!.at >= 950, `waited ${puts[1]!.at - puts[0]!.at} ms after the 503`);
     assert.ok(puts[2]!.at - puts[1]!.at >= 950, `waited ${puts[2]!.at - puts[1]!.at} ms after the 429`);
-    assert.equal(rows(dataDir)[0]!.attempts, 3);
+    assert.equal((await rows(dataDir))[0]!.attempts, 3);
   });
 
   it('leaves a busy LRS alone until the Retry-After, whatever the number of statements queued', async () => {
@@ -385,10 +387,10 @@ describe('xAPI forwarding', SUITE, () => {
     const endpoint = await startEndpoint(dataDir, xapiConfig(lrs.url, { retryBaseMs: 20 }));
     cleanups.push(() => endpoint.close());
     const ids = [...(await inviteJoinLeave(endpoint)), ...(await inviteJoinLeave(endpoint))];
-    await waitFor('the first attempt answered 503', () => lrs.calls.length >= 1);
+    await waitFor('the first attempt answered 503', async () => lrs.calls.length >= 1);
     await sleep(600);
     assert.equal(lrs.calls.length, 1, 'no other statement is tried while the LRS asked for a second');
-    await waitFor('every statement delivered', () => rows(dataDir).every((r) => r.status === 'delivered'), 10_000);
+    await waitFor('every statement delivered', async () => (await rows(dataDir)).every((r) => r.status === 'delivered'), 10_000);
     assert.deepEqual(new Set(lrs.statements.keys()), new Set(ids));
     assert.ok(lrs.calls[1]!.at - lrs.calls[0]!.at >= 950, `the next attempt came ${lrs.calls[1]!.at - lrs.calls[0]!.at} ms later`);
   });
@@ -399,8 +401,8 @@ describe('xAPI forwarding', SUITE, () => {
     const endpoint = await startEndpoint(dataDir, xapiConfig(lrs.url, { maxAttempts: 4, retryBaseMs: 20 }), { random: () => 0.99 });
     cleanups.push(() => endpoint.close());
     await endpoint.command('alice', createInviteCommand());
-    await waitFor('marked failed', () => rows(dataDir)[0]!.status === 'failed');
-    const row = rows(dataDir)[0]!;
+    await waitFor('marked failed', async () => (await rows(dataDir))[0]!.status === 'failed');
+    const row = (await rows(dataDir))[0]!;
     assert.equal(row.attempts, 4);
     assert.equal(row.last_error, 'HTTP 500');
     const at = lrs.calls.map((c) => c.at);

@@ -45,7 +45,7 @@ export async function eraseLearner(tx: StoreTx, learner: string, now: Date, tomb
       await tx.dissolveGroup(group.id, at);
       events.push({ ...envelope(), type: 'group.dissolved', group: group.id });
     }
-    for (const event of events) await tx.insertEvent(eventRecord(event, canonicalJson(event), 'server', null, at));
+    await tx.insertEvents(events.map((event) => eventRecord(event, canonicalJson(event), 'server', null, at)));
   }
   const { eventsPseudonymised, recordsDeleted, deliveredStatements } = await tx.eraseLearner(learner, `erased-${randomUUID()}`, at, tombstoneKey);
   // The Learning Record Store keeps what it was sent: each statement that named them is voided there.

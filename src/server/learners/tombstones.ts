@@ -7,15 +7,21 @@ import type { Store } from '../store/store.js';
  * of a guessed id would say whether they were erased) and when. Kept in the
  * store, and in memory for the checks every token, event and progress report
  * goes through: a token issued before a learner's erasure no longer opens
- * anything (an open tab cannot put back their name or queued commands), and
- * events and reports dated before it are not stored again.
+ * anything (an open tab cannot put back their name or queued commands). With
+ * several server processes, an erasure reaches the others' memory at their
+ * next reload (TOMBSTONE_RELOAD_MS); events and reports dated before it are
+ * checked against the store in the transaction that would store them
+ * (StoreTx.knownEvents), so no process stores them again.
  */
 export function tombstoneKey(learner: string, secret: string): string {
   return createHmac('sha256', secret).update(`tandem-erasure:${learner}`, 'utf8').digest('hex');
 }
 
+/** How often each server process reads the tombstones again, for erasures other processes made. */
+export const TOMBSTONE_RELOAD_MS = 2000;
+
 export interface Tombstones {
-  /** Reads the stored tombstones (at start). */
+  /** Reads the stored tombstones (at start, then every few seconds: other server processes erase too). */
   load(store: Store): Promise<void>;
   key(learner: string): string;
   /** When the learner was last erased (epoch ms), or null. */
@@ -29,7 +35,11 @@ export function createTombstones(secret: string): Tombstones {
   const key = (learner: string) => tombstoneKey(learner, secret);
   return {
     async load(store) {
-      for (const t of await store.transaction((tx) => tx.tombstones())) erased.set(t.key, Date.parse(t.at));
+      // Tombstones are never removed, and a learner erased again keeps the later time: merged, so that an erasure
+      // this process records while a reload runs is not lost.
+      for (const t of await store.transaction((tx) => tx.tombstones())) {
+        erased.set(t.key, Math.max(Date.parse(t.at), erased.get(t.key) ?? -Infinity));
+      }
     },
     key,
     erasedAtMs: (learner) => erased.get(key(learner)) ?? null,

@@ -141,6 +141,13 @@ async function finishRound(deps: PoolDeps, run: PoolRunRecord, job: PoolJob, set
 /** Writes a finished round in one transaction (see the module comment). */
 function writeRound(deps: PoolDeps, run: PoolRunRecord, job: PoolJob, settings: EndpointCourseSettings, result: PoolResult): Promise<PoolRunRecord> {
   return deps.store.transaction(async (tx) => {
+    // Another server process may have taken this round for abandoned (this one lost its database session, and
+    // the round's advisory lock with it) and failed it, and the course may be running its next round: write nothing.
+    const stored = await tx.getPoolRun(run.id);
+    if (stored?.status !== 'running') {
+      deps.log?.(`pool round ${run.id} for ${run.course} was ended elsewhere (${stored?.status ?? 'gone'}); its result is dropped`);
+      return stored ?? { ...run, status: 'failed' as const, error: 'the round is gone' };
+    }
     const now = deps.now();
     const at = now.toISOString();
     const grouped = await tx.groupedLearners(run.course);
@@ -188,7 +195,7 @@ function writeRound(deps: PoolDeps, run: PoolRunRecord, job: PoolJob, settings: 
           objects,
           modalities,
         };
-        await tx.insertEvent(eventRecord(event, canonicalJson(event), 'server', null, at));
+        await tx.insertEvents([eventRecord(event, canonicalJson(event), 'server', null, at)]);
         await tx.insertPoolOutcome({ run: run.id, course: run.course, learner: member, outcome: 'matched', group: group.id, reasons: g.reasons, at });
         await queueNotification(tx, deps.config, { course: run.course, now }, {
           type: 'pool.matched',

@@ -72,9 +72,7 @@ export const postCommand: Handler = async (ctx, deps) => {
       result,
       createdAt: now.toISOString(),
     });
-    for (const event of events) {
-      await tx.insertEvent(eventRecord(event, canonicalJson(event), 'server', request.id, now.toISOString()));
-    }
+    await tx.insertEvents(events.map((event) => eventRecord(event, canonicalJson(event), 'server', request.id, now.toISOString())));
     return { result: result satisfies CommandResult, events, replayed: false };
   });
 

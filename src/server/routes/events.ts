@@ -47,25 +47,31 @@ export const postEvents: Handler = async (ctx, deps) => {
 
   const receivedAt = deps.now().toISOString();
   const outcome = await deps.store.transaction(async (tx) => {
-    // Check every event before writing any, so a refused batch leaves nothing behind.
+    // Check every event before writing any, so a refused batch leaves nothing behind. (A transaction may run
+    // again when it conflicts with another process's: what it finds is kept in it, and returned.)
+    const conflicts: EventFailure[] = [];
     const seen = new Map<string, string>();
     const fresh: typeof valid = [];
     let duplicates = 0;
     // Events a browser still held from before the learner's data was erased: taken as delivered, never stored again.
-    const erasedMs = deps.tombstones.erasedAtMs(claims.sub) ?? -Infinity;
+    // Read in this transaction, so that an erasure another server process made is seen at once.
+    const key = deps.tombstones.key(claims.sub);
+    const known = await tx.knownEvents(valid.map((item) => item.event.id), [key]);
+    const erasedAt = known.erasedAt.get(key);
+    const erasedMs = erasedAt === undefined ? -Infinity : Date.parse(erasedAt);
     for (const item of valid) {
       if (Date.parse(item.event.time) <= erasedMs) {
         duplicates += 1;
         continue;
       }
-      const known = seen.get(item.event.id) ?? (await tx.getEvent(item.event.id))?.body;
-      if (known === undefined) {
+      const body = seen.get(item.event.id) ?? known.bodies.get(item.event.id);
+      if (body === undefined) {
         seen.set(item.event.id, item.body);
         fresh.push(item);
-      } else if (known === item.body) {
+      } else if (body === item.body) {
         duplicates += 1;
       } else {
-        failures.push({
+        conflicts.push({
           index: item.index,
           code: 'id_conflict',
           message: 'An event with this id was already stored with another body.',
@@ -73,14 +79,13 @@ export const postEvents: Handler = async (ctx, deps) => {
         });
       }
     }
-    if (failures.length > 0) return { ok: false as const };
-    for (const { event, body: text } of fresh) {
-      await tx.insertEvent(eventRecord(event, text, 'client', null, receivedAt));
-    }
+    if (failures.length > 0 || conflicts.length > 0) return { ok: false as const, conflicts };
+    await tx.insertEvents(fresh.map(({ event, body: text }) => eventRecord(event, text, 'client', null, receivedAt)));
     return { ok: true as const, stored: fresh.length, duplicates };
   });
 
   if (!outcome.ok) {
+    failures.push(...outcome.conflicts);
     failures.sort((a, b) => a.index - b.index);
     return {
       status: 400,

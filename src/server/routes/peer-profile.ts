@@ -58,7 +58,7 @@ export const putProfile: Handler = async (ctx, deps) => {
     if ((await tx.getProfile(course, claims.sub)) === null) {
       // An opt-in (not an update) is counted in the instructor's funnel.
       const event: OptedInEvent = { id: randomUUID(), v: 1, time: now, course, learner: claims.sub, type: 'peer.opted-in', autoMatch: input.autoMatch ?? false };
-      await tx.insertEvent(eventRecord(event, canonicalJson(event), 'server', null, now));
+      await tx.insertEvents([eventRecord(event, canonicalJson(event), 'server', null, now)]);
     }
     return tx.upsertProfile(course, claims.sub, { ...input, optedInAt: now });
   });

@@ -6,7 +6,7 @@ import { requirePlatformKey } from '../platform-key.js';
 import type { Handler } from '../request-context.js';
 import { requireStaff } from '../staff-auth.js';
 import { buildStats } from '../stats/stats-view.js';
-import { eventRecord } from '../store/store.js';
+import { eventRecord, type EventRecord } from '../store/store.js';
 import { canonicalJson, parseOrThrow } from '../validation.js';
 import { courseFromPath } from './course-path.js';
 
@@ -59,19 +59,22 @@ export const postProgress: Handler = async (ctx, deps) => {
     progress: r.progress,
     completed: r.completed,
   }));
+  const keys = new Map(events.map((e) => [e.learner, deps.tombstones.key(e.learner)]));
   const answer = await deps.store.transaction(async (tx) => {
     const seen = new Map<string, string>();
-    let stored = 0;
+    const fresh: EventRecord[] = [];
     let duplicates = 0;
+    // A report from before the learner's data was erased is not taken again (read in this transaction, so that an
+    // erasure another server process made is seen at once).
+    const { bodies: stored, erasedAt: erased } = await tx.knownEvents(events.map((e) => e.id), [...new Set(keys.values())]);
     for (const [index, event] of events.entries()) {
-      // A report from before the learner's data was erased is not taken again.
-      const erasedMs = deps.tombstones.erasedAtMs(event.learner);
-      if (erasedMs !== null && Date.parse(event.time) <= erasedMs) {
+      const erasedAt = erased.get(keys.get(event.learner)!);
+      if (erasedAt !== undefined && Date.parse(event.time) <= Date.parse(erasedAt)) {
         duplicates += 1;
         continue;
       }
       const body = canonicalJson(event);
-      const known = seen.get(event.id) ?? (await tx.getEvent(event.id))?.body;
+      const known = seen.get(event.id) ?? stored.get(event.id);
       if (known === body) {
         duplicates += 1;
         continue;
@@ -80,10 +83,10 @@ export const postProgress: Handler = async (ctx, deps) => {
         throw new ApiError('id_conflict', 'A report with this id was already stored with another body; nothing was stored.', `reports.${index}.id`);
       }
       seen.set(event.id, body);
-      await tx.insertEvent(eventRecord(event, body, 'server', null, receivedAt));
-      stored += 1;
+      fresh.push(eventRecord(event, body, 'server', null, receivedAt));
     }
-    return { stored, duplicates };
+    await tx.insertEvents(fresh);
+    return { stored: fresh.length, duplicates };
   });
   return { status: 200, body: answer };
 };

@@ -8,7 +8,7 @@
  * for it.
  */
 import { loadConfig } from '../config.js';
-import { openSqliteStore } from '../store/sqlite-store.js';
+import { openStore } from '../store/open-store.js';
 
 const loaded = loadConfig(process.env, true);
 if (!loaded.ok) {
@@ -16,7 +16,7 @@ if (!loaded.ok) {
   process.exit(1);
 }
 const started = performance.now();
-const store = openSqliteStore(loaded.config.dataDir);
+const store = openStore(loaded.config);
 try {
   const events = await store.rebuildStats();
   console.log(`tandem: rebuilt the stats of ${loaded.config.dataDir} from ${events} events in ${Math.round(performance.now() - started)} ms`);

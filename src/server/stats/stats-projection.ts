@@ -20,7 +20,7 @@ import { Modality, ObjectCode, Relationship } from '../../protocol/codes.js';
  * stored, into empty state: the two give the same counters.
  */
 
-/** The state the projection reads and writes: SQLite rows for each event, or maps for a rebuild. */
+/** The state the projection reads and writes: maps, filled from the store's rows for a batch of events (PrefetchedStatsState), or empty for a rebuild. */
 export interface StatsState {
   group(id: string): StatsGroupState | null;
   setGroup(id: string, course: string, state: StatsGroupState): void;
@@ -47,21 +47,27 @@ const StatsFields = z.object({
   progress: z.optional(z.number()),
   completed: z.optional(z.boolean()),
 });
-type StatsFields = z.infer<typeof StatsFields>;
+export type StatsFields = z.infer<typeof StatsFields>;
+
+/**
+ * The event types that change the stats, and what applyStatsEvent reads for each: its invite, its group, its
+ * learners (the one it is about, the inviter, the sender). A batch's rows are read first (PrefetchedStatsState).
+ */
+const READS: Record<string, { invite?: true; group?: true; learners?: true }> = {
+  'invite.created': { invite: true },
+  'invite.opened': { invite: true },
+  'invite.accepted': { invite: true, group: true, learners: true },
+  'request.sent': {},
+  'request.accepted': { group: true, learners: true },
+  'pool.matched': { group: true, learners: true },
+  'group.left': { group: true },
+  'group.dissolved': { group: true },
+  'peer.opted-in': { learners: true },
+  'learner.progress': { learners: true },
+};
 
 /** The event types that change the stats. */
-export const STATS_EVENT_TYPES: ReadonlySet<string> = new Set([
-  'invite.created',
-  'invite.opened',
-  'invite.accepted',
-  'request.sent',
-  'request.accepted',
-  'pool.matched',
-  'group.left',
-  'group.dissolved',
-  'peer.opted-in',
-  'learner.progress',
-]);
+export const STATS_EVENT_TYPES: ReadonlySet<string> = new Set(Object.keys(READS));
 
 /** Parses a stored event's JSON for the stats; throws, naming the event, when it lacks what its type needs. */
 export function statsFields(id: string, body: string): StatsFields {
@@ -209,5 +215,73 @@ export class MemoryStatsState implements StatsState {
     let counters = this.counters.get(course);
     if (!counters) this.counters.set(course, (counters = new Map()));
     for (const [k, n] of delta) counters.set(k, (counters.get(k) ?? 0) + n);
+  }
+}
+
+/** What the stats may read to apply an event: its invite, its group, and its course's learners it names. */
+export interface StatsKeys {
+  invites: Set<string>;
+  groups: Set<string>;
+  /** Learner ids by course. */
+  learners: Map<string, Set<string>>;
+}
+
+export function statsKeysOf(events: readonly StatsFields[]): StatsKeys {
+  const keys: StatsKeys = { invites: new Set(), groups: new Set(), learners: new Map() };
+  for (const e of events) {
+    const reads = READS[e.type] ?? {};
+    if (reads.invite && e.invite !== undefined) keys.invites.add(e.invite);
+    if (reads.group && e.group !== undefined && e.group !== null) keys.groups.add(e.group);
+    if (!reads.learners) continue;
+    let learners = keys.learners.get(e.course);
+    if (!learners) keys.learners.set(e.course, (learners = new Set()));
+    for (const id of [e.learner, e.inviter, e.sender]) if (id !== undefined) learners.add(id);
+  }
+  return keys;
+}
+
+/**
+ * The state of a batch of events: the rows their keys name (statsKeysOf),
+ * read from the store first; applying the events changes it in memory, then
+ * the store writes what changed (`changed…`) and the counters' deltas
+ * (`counters`, which start empty). Reading a key that was not read first is a
+ * bug and throws, rather than taking a stored row for missing.
+ */
+export class PrefetchedStatsState extends MemoryStatsState {
+  readonly changedGroups = new Set<string>();
+  readonly changedLearners = new Set<string>();
+  readonly changedInvites = new Set<string>();
+  constructor(private readonly keys: StatsKeys) {
+    super();
+  }
+  override group(id: string) {
+    if (!this.keys.groups.has(id)) throw new Error(`stats: group ${id} was not read first`);
+    return super.group(id);
+  }
+  override setGroup(id: string, course: string, state: StatsGroupState) {
+    this.changedGroups.add(id);
+    super.setGroup(id, course, state);
+  }
+  override learner(course: string, learner: string) {
+    if (!this.keys.learners.get(course)?.has(learner)) throw new Error(`stats: a learner of ${course} was not read first`);
+    return super.learner(course, learner);
+  }
+  override setLearner(course: string, learner: string, state: StatsLearnerState) {
+    this.changedLearners.add(JSON.stringify([course, learner]));
+    super.setLearner(course, learner, state);
+  }
+  override invite(id: string) {
+    if (!this.keys.invites.has(id)) throw new Error(`stats: invite ${id} was not read first`);
+    return super.invite(id);
+  }
+  override setInvite(id: string, state: StatsInviteState) {
+    this.changedInvites.add(id);
+    super.setInvite(id, state);
+  }
+  /** Fills the state with a stored row, before any event is applied. */
+  load(row: { group: string; course: string; state: StatsGroupState } | { learner: string; course: string; state: StatsLearnerState } | { invite: string; state: StatsInviteState }): void {
+    if ('group' in row) super.setGroup(row.group, row.course, row.state);
+    else if ('learner' in row) super.setLearner(row.course, row.learner, row.state);
+    else super.setInvite(row.invite, row.state);
   }
 }

@@ -246,8 +246,14 @@ export interface StoreTx {
   setNote(group: string, learner: string, note: string | null): Promise<void>;
 
   getEvent(id: string): Promise<EventRecord | null>;
-  /** Stores an event and applies it to its course's stats, in this same transaction. */
-  insertEvent(event: EventRecord): Promise<void>;
+  /**
+   * What storing a batch of events must check, in one read: the bodies of those of these event ids already
+   * stored, by id, and when each of these tombstone keys was erased (keys never erased are absent). Read in
+   * the transaction that stores them, so that what another server process stored or erased is seen.
+   */
+  knownEvents(ids: readonly string[], tombstoneKeys: readonly string[]): Promise<{ bodies: Map<string, string>; erasedAt: Map<string, string> }>;
+  /** Stores events, in the order given (new ids only), and applies them to their courses' stats, in this same transaction. */
+  insertEvents(events: readonly EventRecord[]): Promise<void>;
   eventsOfCommand(command: string): Promise<EventRecord[]>;
 
   /** Opts in, or updates the profile; the first opt-in time is kept. */
@@ -311,7 +317,8 @@ export interface StoreTx {
 
   /** Inserts a running round; false when one is already running for the course. */
   startPoolRun(run: PoolRunRecord): Promise<boolean>;
-  finishPoolRun(id: string, patch: Pick<PoolRunRecord, 'status' | 'finishedAt' | 'candidates' | 'groups' | 'matched' | 'unmatched' | 'error'>): Promise<void>;
+  /** Records a running round's end; false (nothing changed) when it is no longer running: another process marked it failed. */
+  finishPoolRun(id: string, patch: Pick<PoolRunRecord, 'status' | 'finishedAt' | 'candidates' | 'groups' | 'matched' | 'unmatched' | 'error'>): Promise<boolean>;
   getPoolRun(id: string): Promise<PoolRunRecord | null>;
   /** The course's latest round (running or not), for the schedule. */
   latestPoolRun(course: string): Promise<PoolRunRecord | null>;

@@ -43,7 +43,7 @@ export function vocabularyOf(xapi: XapiConfig): XapiVocabulary {
 
 /**
  * The store as the routes see it when forwarding may be on: every event
- * stored through `insertEvent` — the one place all event writes go through
+ * stored through `insertEvents` — the one place all event writes go through
  * (commands, client events, requests, the pool, progress reports, opt-ins) —
  * also queues its statement in the same transaction, and `queued` is called
  * once that transaction has committed (to send it now rather than at the
@@ -59,10 +59,10 @@ export function xapiForwardingStore(store: Store, config: Pick<ServerConfig, 'xa
       let inserted = false;
       const result = await store.transaction((tx) => {
         const watched: StoreTx = Object.create(tx, {
-          insertEvent: {
-            value: async (event: EventRecord) => {
-              await tx.insertEvent(event);
-              if (await queueStatement(tx, config, event)) inserted = true;
+          insertEvents: {
+            value: async (events: readonly EventRecord[]) => {
+              await tx.insertEvents(events);
+              for (const event of events) if (await queueStatement(tx, config, event)) inserted = true;
             },
           },
         });

@@ -1,9 +1,9 @@
-import type Database from 'better-sqlite3';
+import type { SqlDb } from './sql.js';
 import * as z from 'zod/mini';
 import { Modality, ObjectCode } from '../../protocol/codes.js';
 import { PeerReason } from '../../protocol/peers.js';
 import { ReportReason, RequestOrigin, RequestStatus } from '../../protocol/requests.js';
-import { fromJson, fromRow } from './sqlite-rows.js';
+import { fromJson, fromRow } from './sql-rows.js';
 import type {
   NamedRequestRecord,
   PeerRequestRecord,
@@ -225,7 +225,10 @@ const NAMED_REQUESTS = `
   LEFT JOIN learners AS s ON s.id = peer_requests.sender
   LEFT JOIN learners AS r ON r.id = peer_requests.recipient`;
 
-export function createDiscoveryTx(db: Database.Database): DiscoveryTx {
+/** The first key of the advisory locks held by the PostgreSQL process running a pool round (the second is a hash of its id). */
+const POOL_LOCK_SPACE = 7_235_100;
+
+export function createDiscoveryTx(db: SqlDb): DiscoveryTx {
   const q = {
     hasProfile: db.prepare('SELECT 1 FROM peer_profiles WHERE course = ? AND learner = ?').pluck(),
     setNoteHidden: db.prepare(
@@ -309,11 +312,20 @@ export function createDiscoveryTx(db: Database.Database): DiscoveryTx {
     ),
     finishPoolRun: db.prepare(
       `UPDATE pool_runs SET status = ?, finished_at = ?, candidates = ?, groups = ?, matched = ?, unmatched = ?, error = ?
-       WHERE id = ?`,
+       WHERE id = ? AND status = 'running'`,
     ),
     getPoolRun: db.prepare('SELECT * FROM pool_runs WHERE id = ?'),
     latestPoolRun: db.prepare('SELECT * FROM pool_runs WHERE course = ? ORDER BY started_at DESC, id LIMIT 1'),
-    failRunningPoolRuns: db.prepare(`UPDATE pool_runs SET status = 'failed', finished_at = ?, error = ? WHERE status = 'running'`),
+    // With several processes on one PostgreSQL database, a round is left running only by a process that stopped: the one
+    // running it holds an advisory lock named after it (poolRunLock), which its connection's end releases.
+    failRunningPoolRuns: db.prepare({
+      sqlite: `UPDATE pool_runs SET status = 'failed', finished_at = ?, error = ? WHERE status = 'running'`,
+      postgres: `UPDATE pool_runs SET status = 'failed', finished_at = ?, error = ?
+                 WHERE status = 'running' AND pg_try_advisory_xact_lock(${POOL_LOCK_SPACE}, hashtext(id))`,
+    }),
+    // (PostgreSQL only: SQLite's texts are placeholders never run.)
+    lockPoolRun: db.prepare({ sqlite: 'SELECT ?', postgres: `SELECT pg_advisory_lock(${POOL_LOCK_SPACE}, hashtext(?))` }),
+    unlockPoolRun: db.prepare({ sqlite: 'SELECT ?', postgres: `SELECT pg_advisory_unlock(${POOL_LOCK_SPACE}, hashtext(?))` }).pluck(),
     insertPoolOutcome: db.prepare(
       'INSERT INTO pool_outcomes (run, course, learner, outcome, group_id, reasons, at) VALUES (?, ?, ?, ?, ?, ?, ?)',
     ),
@@ -341,21 +353,21 @@ export function createDiscoveryTx(db: Database.Database): DiscoveryTx {
   return {
     async setNoteHidden(course, learner, hidden) {
       // Only for a learner with a profile; kept apart from it, so opting out and in again keeps it.
-      if (q.hasProfile.get(course, learner) === undefined) return false;
-      q.setNoteHidden.run(course, learner, hidden ? 1 : 0);
+      if ((await q.hasProfile.get(course, learner)) === undefined) return false;
+      await q.setNoteHidden.run(course, learner, hidden ? 1 : 0);
       return true;
     },
     async countSentSince(course, sender, since) {
-      return count(q.countSentSince.get(course, sender, since));
+      return count((await q.countSentSince.get(course, sender, since)));
     },
     async lastDeclined(course, sender, recipient) {
-      return fromRow(NullableText, q.lastDeclined.get(course, sender, recipient), 'request row');
+      return fromRow(NullableText, (await q.lastDeclined.get(course, sender, recipient)), 'request row');
     },
     async knownInCourse(course, learner) {
-      return count(q.knownInCourse.get({ course, learner })) === 1;
+      return count((await q.knownInCourse.get({ course, learner }))) === 1;
     },
     async insertRequest(r) {
-      q.insertRequest.run(
+      await q.insertRequest.run(
         r.id,
         r.course,
         r.sender,
@@ -372,74 +384,74 @@ export function createDiscoveryTx(db: Database.Database): DiscoveryTx {
       );
     },
     async getRequest(id) {
-      const row = q.getRequest.get(id);
+      const row = await q.getRequest.get(id);
       return row === undefined ? null : toNamedRequest(row);
     },
     async answerRequest(id, a) {
-      q.answerRequest.run(a.status, a.answeredAt, a.group, id);
+      await q.answerRequest.run(a.status, a.answeredAt, a.group, id);
     },
     async pendingRequest(course, sender, recipient) {
-      const row = q.pendingRequest.get(course, sender, recipient);
+      const row = await q.pendingRequest.get(course, sender, recipient);
       return row === undefined ? null : toRequest(row);
     },
     async countPendingOut(course, sender) {
-      return count(q.countPendingOut.get(course, sender));
+      return count((await q.countPendingOut.get(course, sender)));
     },
     async countPendingIn(course, recipient) {
-      return count(q.countPendingIn.get(course, recipient));
+      return count((await q.countPendingIn.get(course, recipient)));
     },
     async listIncoming(course, recipient) {
-      return q.listIncoming.all(course, recipient).map(toNamedRequest);
+      return (await q.listIncoming.all(course, recipient)).map(toNamedRequest);
     },
     async listOutgoing(course, sender, since) {
-      return q.listOutgoing.all(course, sender, since).map(toNamedRequest);
+      return (await q.listOutgoing.all(course, sender, since)).map(toNamedRequest);
     },
     async cancelRequestsBetween(a, b, now) {
-      const pending = q.pendingBetween.all(a, b, b, a).map(toRequest);
-      for (const r of pending) q.answerRequest.run('cancelled', now, r.group, r.id);
+      const pending = (await q.pendingBetween.all(a, b, b, a)).map(toRequest);
+      for (const r of pending) await q.answerRequest.run('cancelled', now, r.group, r.id);
       return pending;
     },
     async addBlock(blocker, blocked, now) {
-      q.addBlock.run(blocker, blocked, now);
+      await q.addBlock.run(blocker, blocked, now);
     },
     async removeBlock(blocker, blocked) {
-      q.removeBlock.run(blocker, blocked);
+      await q.removeBlock.run(blocker, blocked);
     },
     async listBlocks(blocker) {
-      return fromRow(z.array(z.object({ id: Text, name: Text, at: Text })), q.listBlocks.all(blocker), 'block rows');
+      return fromRow(z.array(z.object({ id: Text, name: Text, at: Text })), (await q.listBlocks.all(blocker)), 'block rows');
     },
     async blockedEitherWay(learner) {
-      return new Set(fromRow(z.array(Text), q.blockedEitherWay.all(learner, learner), 'block rows'));
+      return new Set(fromRow(z.array(Text), (await q.blockedEitherWay.all(learner, learner)), 'block rows'));
     },
     async blocksAmong(course) {
-      const rows = fromRow(z.array(z.object({ blocker: Text, blocked: Text })), q.blocksAmong.all(course, course), 'block rows');
+      const rows = fromRow(z.array(z.object({ blocker: Text, blocked: Text })), (await q.blocksAmong.all(course, course)), 'block rows');
       return rows.map((r): [string, string] => [r.blocker, r.blocked]);
     },
     async insertReport(r) {
-      q.insertReport.run(r.id, r.course, r.reporter, r.peer, r.reason, r.details, r.hash, r.createdAt);
+      await q.insertReport.run(r.id, r.course, r.reporter, r.peer, r.reason, r.details, r.hash, r.createdAt);
     },
     async getReport(id) {
-      const row = q.getReport.get(id);
+      const row = await q.getReport.get(id);
       return row === undefined ? null : toReport(row);
     },
     async listReports(course) {
-      return q.listReports.all(course).map(toReport);
+      return (await q.listReports.all(course)).map(toReport);
     },
     async insertWebhook(d) {
-      q.insertWebhook.run(d.id, d.course, d.type, d.body, d.status, d.attempts, d.nextAttemptAt, d.lastError, d.createdAt, d.finishedAt);
+      await q.insertWebhook.run(d.id, d.course, d.type, d.body, d.status, d.attempts, d.nextAttemptAt, d.lastError, d.createdAt, d.finishedAt);
     },
     async dueWebhooks(now, limit) {
-      return q.dueWebhooks.all(now, limit).map(toWebhook);
+      return (await q.dueWebhooks.all(now, limit)).map(toWebhook);
     },
     async updateWebhook(id, p) {
-      q.updateWebhook.run(p.status, p.attempts, p.nextAttemptAt, p.lastError, p.finishedAt, id);
+      await q.updateWebhook.run(p.status, p.attempts, p.nextAttemptAt, p.lastError, p.finishedAt, id);
     },
     async getWebhook(id) {
-      const row = q.getWebhook.get(id);
+      const row = await q.getWebhook.get(id);
       return row === undefined ? null : toWebhook(row);
     },
     async startPoolRun(r) {
-      const { changes } = q.startPoolRun.run(
+      const { changes } = await q.startPoolRun.run(
         r.id,
         r.course,
         r.seed,
@@ -453,38 +465,43 @@ export function createDiscoveryTx(db: Database.Database): DiscoveryTx {
         r.unmatched,
         r.error,
       );
+      // Held by this process's connection (a session lock) until the round is finished: see failRunningPoolRuns.
+      if (changes > 0 && db.dialect === 'postgres') await q.lockPoolRun.get(r.id);
       return changes > 0;
     },
     async finishPoolRun(id, p) {
-      q.finishPoolRun.run(p.status, p.finishedAt, p.candidates, p.groups, p.matched, p.unmatched, p.error, id);
+      const { changes } = await q.finishPoolRun.run(p.status, p.finishedAt, p.candidates, p.groups, p.matched, p.unmatched, p.error, id);
+      // A session lock taken again by a transaction run a second time (a retried group) is held twice: release each.
+      if (db.dialect === 'postgres') while ((await q.unlockPoolRun.get(id)) === 1);
+      return changes > 0;
     },
     async getPoolRun(id) {
-      const row = q.getPoolRun.get(id);
+      const row = await q.getPoolRun.get(id);
       return row === undefined ? null : toPoolRun(row);
     },
     async latestPoolRun(course) {
-      const row = q.latestPoolRun.get(course);
+      const row = await q.latestPoolRun.get(course);
       return row === undefined ? null : toPoolRun(row);
     },
     async failRunningPoolRuns(now, error) {
-      return q.failRunningPoolRuns.run(now, error).changes;
+      return (await q.failRunningPoolRuns.run(now, error)).changes;
     },
     async insertPoolOutcome(o) {
-      q.insertPoolOutcome.run(o.run, o.course, o.learner, o.outcome, o.group, JSON.stringify(o.reasons), o.at);
+      await q.insertPoolOutcome.run(o.run, o.course, o.learner, o.outcome, o.group, JSON.stringify(o.reasons), o.at);
     },
     async forumPairs(course) {
-      const rows = fromRow(z.array(z.object({ a: Text, b: Text, count: z.number() })), q.forumPairs.all(course), 'forum rows');
+      const rows = fromRow(z.array(z.object({ a: Text, b: Text, count: z.number() })), (await q.forumPairs.all(course)), 'forum rows');
       return rows.map((r): [string, string, number] => [r.a, r.b, r.count]);
     },
     async earlierPartnerPairs(course) {
-      const rows = fromRow(z.array(z.object({ a: Text, b: Text })), q.earlierPartnerPairs.all(course), 'partner rows');
+      const rows = fromRow(z.array(z.object({ a: Text, b: Text })), (await q.earlierPartnerPairs.all(course)), 'partner rows');
       return rows.map((r): [string, string] => [r.a, r.b]);
     },
     async groupedLearners(course) {
-      return new Set(fromRow(z.array(Text), q.groupedLearners.all(course), 'membership rows'));
+      return new Set(fromRow(z.array(Text), (await q.groupedLearners.all(course)), 'membership rows'));
     },
     async latestPoolOutcome(course, learner) {
-      const row = q.latestPoolOutcome.get(course, learner);
+      const row = await q.latestPoolOutcome.get(course, learner);
       return row === undefined ? null : toPoolOutcome(row);
     },
   };

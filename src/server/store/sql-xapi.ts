@@ -1,6 +1,6 @@
-import type Database from 'better-sqlite3';
+import type { SqlDb } from './sql.js';
 import * as z from 'zod/mini';
-import { fromRow } from './sqlite-rows.js';
+import { fromRow } from './sql-rows.js';
 import type { StoreTx, XapiStatementRecord } from './store.js';
 
 /*
@@ -43,17 +43,18 @@ function toStatement(row: unknown): XapiStatementRecord {
   };
 }
 
-export function createXapiTx(db: Database.Database): XapiTx {
+export function createXapiTx(db: SqlDb): XapiTx {
   const q = {
     insert: db.prepare(
       `INSERT INTO xapi_statements (id, course, event_type, body, status, attempts, next_attempt_at, last_error, created_at, finished_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     // In the order the events were stored, so an LRS receives them in order when nothing fails.
-    due: db.prepare(
-      `SELECT * FROM xapi_statements WHERE status = 'pending' AND next_attempt_at <= ?
-       ORDER BY created_at, rowid LIMIT ?`,
-    ),
+    // (SQLite's rowid is the insertion order; PostgreSQL's table has a seq column for it, see migrations.ts.)
+    due: db.prepare({
+      sqlite: `SELECT * FROM xapi_statements WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY created_at, rowid LIMIT ?`,
+      postgres: `SELECT * FROM xapi_statements WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY created_at, seq LIMIT ?`,
+    }),
     update: db.prepare(
       `UPDATE xapi_statements SET status = ?, attempts = ?, next_attempt_at = ?, last_error = ?, finished_at = ?
        WHERE id = ?`,
@@ -62,16 +63,16 @@ export function createXapiTx(db: Database.Database): XapiTx {
   };
   return {
     async insertXapiStatement(s) {
-      q.insert.run(s.id, s.course, s.eventType, s.body, s.status, s.attempts, s.nextAttemptAt, s.lastError, s.createdAt, s.finishedAt);
+      await q.insert.run(s.id, s.course, s.eventType, s.body, s.status, s.attempts, s.nextAttemptAt, s.lastError, s.createdAt, s.finishedAt);
     },
     async dueXapiStatements(now, limit) {
-      return q.due.all(now, limit).map(toStatement);
+      return (await q.due.all(now, limit)).map(toStatement);
     },
     async updateXapiStatement(id, p) {
-      q.update.run(p.status, p.attempts, p.nextAttemptAt, p.lastError, p.finishedAt, id);
+      await q.update.run(p.status, p.attempts, p.nextAttemptAt, p.lastError, p.finishedAt, id);
     },
     async getXapiStatement(id) {
-      const row = q.get.get(id);
+      const row = await q.get.get(id);
       return row === undefined ? null : toStatement(row);
     },
   };

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import type Database from 'better-sqlite3';
+import type { SqlDb, SqlText } from './sql.js';
 import * as z from 'zod/mini';
 import { Modality, ObjectCode } from '../../protocol/codes.js';
 import type { LearnerExport } from '../../protocol/learner-data.js';
 import { canonicalJson } from '../validation.js';
-import { fromJson, fromRow } from './sqlite-rows.js';
+import { fromJson, fromRow } from './sql-rows.js';
 import type { StoreTx } from './store.js';
 
 /*
@@ -57,11 +57,20 @@ export function pseudonymise(value: unknown, learner: string, pseudonym: string)
   return { value: result, changed };
 }
 
+/** A statement finding a substring with SQLite's instr(), and with PostgreSQL's strpos(), which takes the same arguments. */
+function bothDialects(sqlite: string): SqlText {
+  return { sqlite, postgres: sqlite.replaceAll('instr(', 'strpos(') };
+}
+
 const Text = z.string();
 const NullableText = z.nullable(z.string());
+const toTombstone = (row: unknown) => {
+  const r = fromRow(z.object({ id_hash: Text, erased_at: Text }), row, 'tombstone');
+  return { key: r.id_hash, at: r.erased_at };
+};
 const Codes = z.array(z.string());
 
-export function createErasureTx(db: Database.Database): ErasureTx {
+export function createErasureTx(db: SqlDb): ErasureTx {
   const q = {
     name: db.prepare('SELECT name FROM learners WHERE id = ?').pluck(),
     courses: db.prepare(
@@ -94,10 +103,10 @@ export function createErasureTx(db: Database.Database): ErasureTx {
       `SELECT g.* FROM groups g JOIN memberships m ON m.group_id = g.id
        WHERE m.learner = ? AND m.left_at IS NULL AND g.dissolved_at IS NULL ORDER BY g.created_at, g.id`,
     ),
-    eventsNaming: db.prepare('SELECT seq, learner, body FROM events WHERE learner = @learner OR instr(body, @needle) > 0'),
+    eventsNaming: db.prepare(bothDialects('SELECT seq, learner, body FROM events WHERE learner = @learner OR instr(body, @needle) > 0')),
     rewriteEvent: db.prepare('UPDATE events SET learner = ?, body = ? WHERE seq = ?'),
-    deliveriesNaming: db.prepare('SELECT id, status, body FROM webhook_deliveries WHERE instr(body, ?) > 0'),
-    statementsNaming: db.prepare('SELECT id, course, status, attempts, next_attempt_at, body FROM xapi_statements WHERE instr(body, ?) > 0'),
+    deliveriesNaming: db.prepare(bothDialects('SELECT id, status, body FROM webhook_deliveries WHERE instr(body, ?) > 0')),
+    statementsNaming: db.prepare(bothDialects('SELECT id, course, status, attempts, next_attempt_at, body FROM xapi_statements WHERE instr(body, ?) > 0')),
     requeueStatement: db.prepare(
       `UPDATE xapi_statements SET id = ?, body = ?, status = 'pending', attempts = 0, next_attempt_at = ?, last_error = NULL, finished_at = NULL
        WHERE id = ?`,
@@ -131,7 +140,7 @@ export function createErasureTx(db: Database.Database): ErasureTx {
     'UPDATE reports SET peer = @pseudonym WHERE peer = @learner',
     'UPDATE pool_outcomes SET learner = @pseudonym WHERE learner = @learner',
     'UPDATE stats_learners SET learner = @pseudonym WHERE learner = @learner',
-  ].map((sql) => db.prepare(sql));
+  ].map((sql) => ({ statement: db.prepare(sql), deletes: sql.startsWith('DELETE') }));
 
   return {
     async learnerExport(learner) {
@@ -139,21 +148,21 @@ export function createErasureTx(db: Database.Database): ErasureTx {
       return {
         learner,
         exportedAt: '', // set by the caller
-        name: (q.name.get(learner) as string | undefined) ?? null,
-        courses: rows(z.object({ course: Text }), q.courses.all({ learner }), 'course').map((r) => r.course),
-        profiles: rows(z.object({ course: Text, profile: Text, opted_in_at: Text }), q.profiles.all(learner), 'profile').map((r) => ({
+        name: ((await q.name.get(learner)) as string | undefined) ?? null,
+        courses: rows(z.object({ course: Text }), (await q.courses.all({ learner })), 'course').map((r) => r.course),
+        profiles: rows(z.object({ course: Text, profile: Text, opted_in_at: Text }), (await q.profiles.all(learner)), 'profile').map((r) => ({
           course: r.course,
           profile: fromJson(z.unknown(), r.profile, 'profile'),
           optedInAt: r.opted_in_at,
         })),
         memberships: rows(
           z.object({ group_id: Text, course: Text, relationship: Text, note: NullableText, joined_at: Text, left_at: NullableText }),
-          q.memberships.all(learner),
+          (await q.memberships.all(learner)),
           'membership',
         ).map((r) => ({ group: r.group_id, course: r.course, relationship: r.relationship, note: r.note, joinedAt: r.joined_at, leftAt: r.left_at })),
         invites: rows(
           z.object({ id: Text, course: Text, role: Text, relationship: Text, objects: Text, modalities: Text, status: Text, created_at: Text, answered_at: NullableText }),
-          q.invites.all({ learner }),
+          (await q.invites.all({ learner })),
           'invite',
         ).map((r) => ({
           id: r.id,
@@ -168,7 +177,7 @@ export function createErasureTx(db: Database.Database): ErasureTx {
         })),
         requests: rows(
           z.object({ id: Text, course: Text, role: Text, peer: Text, status: Text, objects: Text, modalities: Text, created_at: Text, answered_at: NullableText }),
-          q.requests.all({ learner }),
+          (await q.requests.all({ learner })),
           'request',
         ).map((r) => ({
           id: r.id,
@@ -181,27 +190,27 @@ export function createErasureTx(db: Database.Database): ErasureTx {
           createdAt: r.created_at,
           answeredAt: r.answered_at,
         })),
-        blocks: rows(z.object({ blocked: Text, created_at: Text }), q.blocks.all(learner), 'block').map((r) => ({ blocked: r.blocked, at: r.created_at })),
+        blocks: rows(z.object({ blocked: Text, created_at: Text }), (await q.blocks.all(learner)), 'block').map((r) => ({ blocked: r.blocked, at: r.created_at })),
         reports: rows(
           z.object({ id: Text, course: Text, peer: Text, reason: Text, details: NullableText, created_at: Text }),
-          q.reports.all(learner),
+          (await q.reports.all(learner)),
           'report',
         ).map((r) => ({ id: r.id, course: r.course, peer: r.peer, reason: r.reason, details: r.details, createdAt: r.created_at })),
-        forumInteractions: rows(z.object({ course: Text, other: Text, count: z.number() }), q.forum.all({ learner }), 'forum interaction').map((r) => ({
+        forumInteractions: rows(z.object({ course: Text, other: Text, count: z.number() }), (await q.forum.all({ learner })), 'forum interaction').map((r) => ({
           course: r.course,
           with: r.other,
           count: r.count,
         })),
-        poolOutcomes: rows(z.object({ run: Text, course: Text, outcome: Text, group_id: NullableText, at: Text }), q.poolOutcomes.all(learner), 'pool outcome').map(
+        poolOutcomes: rows(z.object({ run: Text, course: Text, outcome: Text, group_id: NullableText, at: Text }), (await q.poolOutcomes.all(learner)), 'pool outcome').map(
           (r) => ({ run: r.run, course: r.course, outcome: r.outcome, group: r.group_id, at: r.at }),
         ),
-        events: (q.ownEvents.all(learner) as string[]).map((body) => fromJson(z.unknown(), body, 'event')),
+        events: ((await q.ownEvents.all(learner)) as string[]).map((body) => fromJson(z.unknown(), body, 'event')),
       } as LearnerExport;
     },
 
     async activeGroupsOfLearner(learner) {
       const Row = z.object({ id: Text, course: Text, objects: Text, modalities: Text, size: z.number(), created_at: Text, dissolved_at: NullableText });
-      return q.activeGroups.all(learner).map((row) => {
+      return (await q.activeGroups.all(learner)).map((row) => {
         const r = fromRow(Row, row, 'group row');
         return {
           id: r.id,
@@ -218,15 +227,15 @@ export function createErasureTx(db: Database.Database): ErasureTx {
     async eraseLearner(learner, pseudonym, now, key) {
       const needle = JSON.stringify(learner);
       let eventsPseudonymised = 0;
-      for (const row of q.eventsNaming.all({ learner, needle })) {
+      for (const row of (await q.eventsNaming.all({ learner, needle }))) {
         const r = fromRow(z.object({ seq: z.number(), learner: Text, body: Text }), row, 'event row');
         const { value, changed } = pseudonymise(fromJson(z.unknown(), r.body, 'event'), learner, pseudonym);
         if (!changed && r.learner !== learner) continue; // the id only appeared as some other value
-        q.rewriteEvent.run(r.learner === learner ? pseudonym : r.learner, canonicalJson(value), r.seq);
+        await q.rewriteEvent.run(r.learner === learner ? pseudonym : r.learner, canonicalJson(value), r.seq);
         eventsPseudonymised++;
       }
       let recordsDeleted = 0;
-      for (const row of q.deliveriesNaming.all(needle)) {
+      for (const row of (await q.deliveriesNaming.all(needle))) {
         const r = fromRow(z.object({ id: Text, status: Text, body: Text }), row, 'webhook delivery row');
         const parsed = fromJson(z.unknown(), r.body, 'notification');
         const { value, changed } = pseudonymise(parsed, learner, pseudonym);
@@ -234,10 +243,10 @@ export function createErasureTx(db: Database.Database): ErasureTx {
         // News for them, not sent yet: nobody is left to tell. Anything else is kept (and sent) without them.
         const forThem = (parsed as { learner?: unknown } | null)?.learner === learner;
         if (r.status === 'pending' && forThem) {
-          q.deleteDelivery.run(r.id);
+          await q.deleteDelivery.run(r.id);
           recordsDeleted++;
         } else {
-          q.rewriteDelivery.run(JSON.stringify(value), r.id);
+          await q.rewriteDelivery.run(JSON.stringify(value), r.id);
         }
       }
       // xAPI statements name learners as account names and in extensions, as whole JSON strings: each becomes the
@@ -246,7 +255,7 @@ export function createErasureTx(db: Database.Database): ErasureTx {
       // and every statement naming them goes again as a copy under a new id with the pseudonym: the record of what
       // happened stays in the LRS, about nobody.
       const deliveredStatements: Array<{ id: string; course: string }> = [];
-      for (const row of q.statementsNaming.all(needle)) {
+      for (const row of (await q.statementsNaming.all(needle))) {
         const r = fromRow(
           z.object({ id: Text, course: Text, status: Text, attempts: z.number(), next_attempt_at: Text, body: Text }),
           row,
@@ -257,21 +266,19 @@ export function createErasureTx(db: Database.Database): ErasureTx {
         const mayHaveReached = r.status !== 'pending' || r.attempts > 0 || Date.parse(r.next_attempt_at) > Date.parse(now);
         if (mayHaveReached) deliveredStatements.push({ id: r.id, course: r.course });
         const copy = { ...(fromJson(z.record(z.string(), z.unknown()), text, 'xAPI statement') as Record<string, unknown>), id: randomUUID() };
-        q.requeueStatement.run(copy.id, JSON.stringify(copy), now, r.id);
+        await q.requeueStatement.run(copy.id, JSON.stringify(copy), now, r.id);
       }
-      for (const statement of erasure) {
-        const info = statement.run({ learner, pseudonym, now });
-        if (statement.source.startsWith('DELETE')) recordsDeleted += info.changes;
+      for (const { statement, deletes } of erasure) {
+        const info = await statement.run({ learner, pseudonym, now });
+        if (deletes) recordsDeleted += info.changes;
       }
-      q.tombstone.run(key, now);
+      await q.tombstone.run(key, now);
       return { eventsPseudonymised, recordsDeleted, deliveredStatements };
     },
 
     async tombstones() {
-      return q.tombstones.all().map((row) => {
-        const r = fromRow(z.object({ id_hash: Text, erased_at: Text }), row, 'tombstone');
-        return { key: r.id_hash, at: r.erased_at };
-      });
+      return (await q.tombstones.all()).map(toTombstone);
     },
+
   };
 }
