@@ -269,6 +269,15 @@ if (!isMainThread && (workerData as Partial<ClientJob> | null)?.ingestClient) {
 // ---------------------------------------------------------------------------------------------
 // The floor: the same batches, one multi-row INSERT transaction per batch, one connection.
 
+/** The parameters of `count` floor batches, from `firstSeq` on: each row a batch's events' seven columns in turn. */
+function floorRows(count: number, batchSize: number, learners: number, firstSeq: number): unknown[][] {
+  return Array.from({ length: count }, (_, b) => {
+    const s = firstSeq + b;
+    const receivedAt = new Date().toISOString();
+    return makeBatch(learnerId(s % learners), batchSize, s).flatMap((e) => [e.id, e.type, e.course, e.learner, e.time, canonicalJson(e), receivedAt]);
+  });
+}
+
 async function createFloor(batchSize: number) {
   const dataDir = mkdtempSync(join(tmpdir(), 'tandem-bench-ingest-floor-'));
   const db = await openSchemaOnly(dataDir);
@@ -287,12 +296,8 @@ async function createFloor(batchSize: number) {
   function run(ms: number, learners: number): void {
     const until = timedMs + ms;
     while (timedMs < until) {
-      const rows: unknown[][] = [];
-      for (let b = 0; b < 100; b++) {
-        const s = seq++;
-        const receivedAt = new Date().toISOString();
-        rows.push(makeBatch(learnerId(s % learners), batchSize, s).flatMap((e) => [e.id, e.type, e.course, e.learner, e.time, canonicalJson(e), receivedAt]));
-      }
+      const rows = floorRows(100, batchSize, learners, seq);
+      seq += rows.length;
       const started = performance.now();
       for (const params of rows) {
         db.exec('BEGIN IMMEDIATE');
@@ -467,12 +472,8 @@ async function createPostgresFloor(url: string, batchSize: number) {
     async run(ms: number, learners: number): Promise<void> {
       const until = timedMs + ms;
       while (timedMs < until) {
-        const rows: unknown[][] = [];
-        for (let b = 0; b < 20; b++) {
-          const s = seq++;
-          const receivedAt = new Date().toISOString();
-          rows.push(makeBatch(learnerId(s % learners), batchSize, s).flatMap((e) => [e.id, e.type, e.course, e.learner, e.time, canonicalJson(e), receivedAt]));
-        }
+        const rows = floorRows(20, batchSize, learners, seq);
+        seq += rows.length;
         const started = performance.now();
         for (const values of rows) {
           await client.query('BEGIN');

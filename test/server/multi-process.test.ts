@@ -21,7 +21,7 @@ import { describe, it } from 'node:test';
 import { CommandResponse } from '../../src/protocol/api.js';
 import { PoolRun } from '../../src/protocol/pool.js';
 import { CourseStats } from '../../src/protocol/stats.js';
-import { runPoolJob, type PoolJob, type PoolReply } from '../../src/server/pool/pool-worker.js';
+import { heldRunner } from '../helpers/held-pool-runner.js';
 import {
   childServerEnv,
   createInviteCommand,
@@ -402,22 +402,6 @@ describe('several server processes on one database', () => {
   });
 });
 
-/** Inline matcher that waits for `release` before answering (to hold a round open). */
-function heldRunner(): { run: (job: PoolJob) => Promise<PoolReply>; release: () => void; started: Promise<void> } {
-  let release!: () => void;
-  let started!: () => void;
-  const gate = new Promise<void>((r) => (release = r));
-  const startedP = new Promise<void>((r) => (started = r));
-  return {
-    run: async (job) => {
-      started();
-      await gate;
-      return runPoolJob(job);
-    },
-    release,
-    started: startedP,
-  };
-}
 
 const runStatus = async (dataDir: string, id: string): Promise<{ status: string; error: string | null } | undefined> =>
   (await queryDataFile<{ status: string; error: string | null }>(dataDir, 'SELECT status, error FROM pool_runs WHERE id = ?', id))[0];

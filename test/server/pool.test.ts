@@ -4,7 +4,8 @@ import { LearnerState } from '../../src/protocol/api.js';
 import { MyDiscovery } from '../../src/protocol/peers.js';
 import { PoolRun } from '../../src/protocol/pool.js';
 import { PeerEvent } from '../../src/protocol/requests.js';
-import { runPoolJob, type PoolJob, type PoolReply } from '../../src/server/pool/pool-worker.js';
+import { runPoolJob } from '../../src/server/pool/pool-worker.js';
+import { heldRunner } from '../helpers/held-pool-runner.js';
 import { makeDataDir, queryDataFile, startTestServer, TEST_COURSE, TEST_PLATFORM_KEY, TEST_STORE, writeDataFile, type TestServer } from '../helpers/server.js';
 
 const COURSE_PATH = `/v1/courses/${encodeURIComponent(TEST_COURSE)}`;
@@ -16,22 +17,6 @@ function profile(extra: Record<string, unknown> = {}): Record<string, unknown> {
   return { objects: ['discuss', 'mutual-help'], modalities: ['email', 'synchronous'], languages: ['fr'], utcOffsetMinutes: 0, slots: [3], autoMatch: true, ...extra };
 }
 
-/** Inline matcher that waits for `release` before answering (to hold a round open). */
-function heldRunner(): { run: (job: PoolJob) => Promise<PoolReply>; release: () => void; started: Promise<void> } {
-  let release!: () => void;
-  let started!: () => void;
-  const gate = new Promise<void>((r) => (release = r));
-  const startedP = new Promise<void>((r) => (started = r));
-  return {
-    run: async (job) => {
-      started();
-      await gate;
-      return runPoolJob(job);
-    },
-    release,
-    started: startedP,
-  };
-}
 
 async function optIn(server: TestServer, sub: string, body: unknown = profile()) {
   const res = await server.request(`${COURSE_PATH}/me/profile`, { method: 'PUT', token: server.token(sub), body });
