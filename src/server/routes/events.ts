@@ -14,6 +14,17 @@ import { canonicalJson, parseOrThrow, parseWith } from '../validation.js';
  * those aside and resend the rest. A known id with the identical body is a
  * duplicate, counted and not stored again: exactly-once storage.
  */
+/** Events refused because their ids are stored with other bodies: thrown to roll back the batch's transaction. */
+class RefusedBatch extends Error {
+  constructor(readonly conflicts: EventFailure[]) {
+    super('events with known ids and other bodies');
+  }
+}
+
+function conflict(index: number): EventFailure {
+  return { index, code: 'id_conflict', message: 'An event with this id was already stored with another body.', path: `events.${index}.id` };
+}
+
 export const postEvents: Handler = async (ctx, deps) => {
   const isJson = (ctx.req.headers['content-type'] ?? '').toLowerCase().startsWith('application/json');
   // A JSON post names its learner in the header: refuse a missing token before reading the body.
@@ -46,43 +57,57 @@ export const postEvents: Handler = async (ctx, deps) => {
   });
 
   const receivedAt = deps.now().toISOString();
-  const outcome = await deps.store.transaction(async (tx) => {
-    // Check every event before writing any, so a refused batch leaves nothing behind. (A transaction may run
-    // again when it conflicts with another process's: what it finds is kept in it, and returned.)
-    const conflicts: EventFailure[] = [];
-    const seen = new Map<string, string>();
-    const fresh: typeof valid = [];
-    let duplicates = 0;
-    // Events a browser still held from before the learner's data was erased: taken as delivered, never stored again.
-    // Read in this transaction, so that an erasure another server process made is seen at once.
-    const key = deps.tombstones.key(claims.sub);
-    const known = await tx.knownEvents(valid.map((item) => item.event.id), [key]);
-    const erasedAt = known.erasedAt.get(key);
-    const erasedMs = erasedAt === undefined ? -Infinity : Date.parse(erasedAt);
-    for (const item of valid) {
-      if (Date.parse(item.event.time) <= erasedMs) {
-        duplicates += 1;
-        continue;
+  const outcome = await deps.store
+    .transaction(async (tx) => {
+      // A transaction may run again when it conflicts with another process's: what it finds is kept in it, and returned.
+      const conflicts: EventFailure[] = [];
+      const seen = new Map<string, string>();
+      const fresh: typeof valid = [];
+      let duplicates = 0;
+      // An id twice in the batch: stored once, or refused with another body.
+      for (const item of valid) {
+        const body = seen.get(item.event.id);
+        if (body === undefined) {
+          seen.set(item.event.id, item.body);
+          fresh.push(item);
+        } else if (body === item.body) {
+          duplicates += 1;
+        } else {
+          conflicts.push(conflict(item.index));
+        }
       }
-      const body = seen.get(item.event.id) ?? known.bodies.get(item.event.id);
-      if (body === undefined) {
-        seen.set(item.event.id, item.body);
-        fresh.push(item);
-      } else if (body === item.body) {
-        duplicates += 1;
-      } else {
-        conflicts.push({
-          index: item.index,
-          code: 'id_conflict',
-          message: 'An event with this id was already stored with another body.',
-          path: `events.${item.index}.id`,
-        });
+      if (failures.length > 0 || conflicts.length > 0) {
+        // Refused: nothing is stored, and every failing index is answered, ids stored with other bodies included.
+        const known = await tx.knownEvents(fresh.map((item) => item.event.id), []);
+        for (const item of fresh) {
+          const body = known.bodies.get(item.event.id);
+          if (body !== undefined && body !== item.body) conflicts.push(conflict(item.index));
+        }
+        return { ok: false as const, conflicts };
       }
-    }
-    if (failures.length > 0 || conflicts.length > 0) return { ok: false as const, conflicts };
-    await tx.insertEvents(fresh.map(({ event, body: text }) => eventRecord(event, text, 'client', null, receivedAt)));
-    return { ok: true as const, stored: fresh.length, duplicates };
-  });
+      // Stored in one statement, except events already stored (a resend) and those a browser still held from before
+      // the learner's data was erased (taken as delivered, never stored again). Both are read in this transaction,
+      // so that what another server process stored or erased is seen at once.
+      const key = deps.tombstones.key(claims.sub);
+      const stored = await tx.insertNewEvents(fresh.map(({ event, body }) => eventRecord(event, body, 'client', null, receivedAt)), key);
+      const skipped = fresh.filter((item) => !stored.has(item.event.id));
+      if (skipped.length > 0) {
+        const known = await tx.knownEvents(skipped.map((item) => item.event.id), []);
+        for (const item of skipped) {
+          const body = known.bodies.get(item.event.id);
+          // The same body again, or (no body: not stored) one dated before the erasure: a duplicate.
+          if (body === undefined || body === item.body) duplicates += 1;
+          else conflicts.push(conflict(item.index));
+        }
+        // A refused batch stores nothing: what was stored above is rolled back with the transaction.
+        if (conflicts.length > 0) throw new RefusedBatch(conflicts);
+      }
+      return { ok: true as const, stored: stored.size, duplicates };
+    })
+    .catch((err: unknown) => {
+      if (err instanceof RefusedBatch) return { ok: false as const, conflicts: err.conflicts };
+      throw err;
+    });
 
   if (!outcome.ok) {
     failures.push(...outcome.conflicts);

@@ -4,7 +4,8 @@ import { numberPlaceholders, orderedValues, textFor, type SqlDb, type SqlStateme
 
 /**
  * node-postgres behind the store's SQL seam (sql.ts). Each statement is a
- * named prepared statement, parsed once per connection. Values come back as
+ * named prepared statement, parsed once per connection, except those planned
+ * for each call (`planEachTime`), sent unnamed. Values come back as
  * SQLite gives them, so that one set of row schemas reads both: BIGINT and
  * NUMERIC as numbers (counts and sums stay far below 2^53), booleans as 1 or 0.
  */
@@ -22,9 +23,9 @@ export const POSTGRES_TYPES = {
 
 /** `client` is the connection of the transaction running now (see postgres-store.ts). */
 export function postgresDb(client: () => pg.ClientBase): SqlDb {
-  const wrap = (text: string, names: string[] | null, name: string, plucked: boolean): SqlStatement => {
+  const wrap = (text: string, names: string[] | null, name: string | null, plucked: boolean): SqlStatement => {
     const query = async (params: unknown[]) =>
-      client().query({ name, text, values: orderedValues(names, params, text), ...(plucked ? { rowMode: 'array' as const } : {}) });
+      client().query({ ...(name ? { name } : {}), text, values: orderedValues(names, params, text), ...(plucked ? { rowMode: 'array' as const } : {}) });
     return {
       async get(...params) {
         const { rows } = await query(params);
@@ -39,7 +40,7 @@ export function postgresDb(client: () => pg.ClientBase): SqlDb {
         return { changes: (await query(params)).rowCount ?? 0 };
       },
       pluck() {
-        return plucked ? this : wrap(text, names, `${name}p`, true);
+        return plucked ? this : wrap(text, names, name && `${name}p`, true);
       },
     };
   };
@@ -47,8 +48,8 @@ export function postgresDb(client: () => pg.ClientBase): SqlDb {
     dialect: 'postgres',
     prepare(source: SqlText) {
       const { text, names } = numberPlaceholders(textFor(source, 'postgres'));
-      const name = `t${createHash('sha256').update(text).digest('hex').slice(0, 20)}`;
-      return wrap(text, names, name, false);
+      const planEachTime = typeof source !== 'string' && source.planEachTime === true;
+      return wrap(text, names, planEachTime ? null : `t${createHash('sha256').update(text).digest('hex').slice(0, 20)}`, false);
     },
     async exec(text) {
       await client().query(text);

@@ -45,9 +45,6 @@ async function connect(url: string, onBroken: () => void): Promise<pg.Client> {
   client.on('error', onBroken);
   client.on('end', onBroken);
   await client.connect();
-  // Plan each statement for its parameters: a plan kept from when a table was empty (a fresh database) scans it
-  // whole, and the statements that take a list of ids grew slower with every event stored.
-  await client.query('SET plan_cache_mode = force_custom_plan');
   return client;
 }
 

@@ -49,6 +49,7 @@ function inJsonList(query: string, column: string): SqlText {
   return {
     sqlite: `${query} ${column} IN (SELECT value FROM json_each(?))`,
     postgres: `${query} ${column} IN (SELECT json_array_elements_text(?::json))`,
+    planEachTime: true,
   };
 }
 

@@ -254,11 +254,29 @@ export function createSqlTx(db: SqlDb, stats: SqlStats): SqlTx {
     ),
     setNote: db.prepare('UPDATE memberships SET note = ? WHERE group_id = ? AND learner = ? AND left_at IS NULL'),
     getEvent: db.prepare('SELECT * FROM events WHERE id = ?'),
+    insertNewEvents: db.prepare({
+      sqlite: `INSERT INTO events (id, type, course, learner, time, body, source, command, received_at)
+               SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, value ->> 6, value ->> 7, value ->> 8
+               FROM json_each(?)
+               WHERE NOT EXISTS (SELECT 1 FROM erased_learners WHERE id_hash = ? AND julianday(erased_at) >= julianday(value ->> 4))
+               ORDER BY key
+               ON CONFLICT (id) DO NOTHING
+               RETURNING id`,
+      postgres: `INSERT INTO events (id, type, course, learner, time, body, source, command, received_at)
+                 SELECT id, type, course, learner, time, body, source, command, received_at
+                 FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[])
+                   WITH ORDINALITY AS batch(id, type, course, learner, time, body, source, command, received_at, n)
+                 WHERE NOT EXISTS (SELECT 1 FROM erased_learners WHERE id_hash = ? AND erased_at::timestamptz >= batch.time::timestamptz)
+                 ORDER BY n
+                 ON CONFLICT (id) DO NOTHING
+                 RETURNING id`,
+    }),
     knownEvents: db.prepare({
       sqlite: `SELECT 'event' AS kind, id AS key, body AS value FROM events WHERE id IN (SELECT value FROM json_each(?))
                UNION ALL SELECT 'erased', id_hash, erased_at FROM erased_learners WHERE id_hash IN (SELECT value FROM json_each(?))`,
       postgres: `SELECT 'event' AS kind, id AS key, body AS value FROM events WHERE id IN (SELECT json_array_elements_text(?::json))
                  UNION ALL SELECT 'erased', id_hash, erased_at FROM erased_learners WHERE id_hash IN (SELECT json_array_elements_text(?::json))`,
+      planEachTime: true,
     }),
     // A batch of events, each a JSON array of its columns, in one statement stored in the order given.
     insertEvents: db.prepare({
@@ -308,6 +326,21 @@ export function createSqlTx(db: SqlDb, stats: SqlStats): SqlTx {
        JOIN memberships AS theirs ON theirs.group_id = mine.group_id
        WHERE mine.learner = ? AND groups.course <> ? AND theirs.learner <> mine.learner`,
     ).pluck(),
+  };
+
+  /** A batch of events as insertEvents' parameters: one JSON array of rows (SQLite), or one array per column (PostgreSQL). */
+  const eventParams = (events: readonly EventRecord[]): unknown[] => {
+    const rows = events.map((e) => [e.id, e.type, e.course, e.learner, e.time, e.body, e.source, e.command, e.receivedAt]);
+    return db.dialect === 'postgres' ? rows[0]!.map((_, column) => rows.map((row) => row[column])) : [JSON.stringify(rows)];
+  };
+  /** Stored events whose stats are due with the group's. */
+  const stored = (events: readonly EventRecord[]) => {
+    for (const e of events) {
+      if (!STATS_EVENT_TYPES.has(e.type)) continue;
+      // Read now, so that an event the stats cannot read fails its own transaction, not its whole group later.
+      statsFields(e.id, e.body);
+      current.push(e);
+    }
   };
 
   const tx: StoreTx = {
@@ -424,15 +457,15 @@ export function createSqlTx(db: SqlDb, stats: SqlStats): SqlTx {
     },
     async insertEvents(events) {
       if (events.length === 0) return;
-      const rows = events.map((e) => [e.id, e.type, e.course, e.learner, e.time, e.body, e.source, e.command, e.receivedAt]);
-      if (db.dialect === 'postgres') await q.insertEvents.run(...rows[0]!.map((_, column) => rows.map((row) => row[column])));
-      else await q.insertEvents.run(JSON.stringify(rows));
-      for (const e of events) {
-        if (!STATS_EVENT_TYPES.has(e.type)) continue;
-        // Read now, so that an event the stats cannot read fails its own transaction, not its whole group later.
-        statsFields(e.id, e.body);
-        current.push(e);
-      }
+      await q.insertEvents.run(...eventParams(events));
+      stored(events);
+    },
+    async insertNewEvents(events, tombstoneKey) {
+      if (events.length === 0) return new Set();
+      const rows = await q.insertNewEvents.all(...eventParams(events), tombstoneKey);
+      const inserted = new Set(fromRow(z.array(z.object({ id: Text })), rows, 'event ids').map((r) => r.id));
+      stored(events.filter((e) => inserted.has(e.id)));
+      return inserted;
     },
     async eventsOfCommand(command) {
       return (await q.eventsOfCommand.all(command)).map(toEvent);

@@ -7,8 +7,14 @@
 
 export type Dialect = 'sqlite' | 'postgres';
 
-/** A statement's text, the same for both databases or one per dialect. */
-export type SqlText = string | { readonly sqlite: string; readonly postgres: string };
+/**
+ * A statement's text, the same for both databases or one per dialect.
+ * `planEachTime`: PostgreSQL plans it for each call's parameters instead of
+ * keeping one plan, for statements that take a list of keys: a plan kept from
+ * when a table was empty (a fresh database) scans the whole table, and grows
+ * slower with every row, until something makes PostgreSQL plan it again.
+ */
+export type SqlText = string | { readonly sqlite: string; readonly postgres: string; readonly planEachTime?: boolean };
 
 /**
  * Parameters as better-sqlite3 takes them: positional (`?`), or one plain

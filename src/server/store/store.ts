@@ -254,6 +254,12 @@ export interface StoreTx {
   knownEvents(ids: readonly string[], tombstoneKeys: readonly string[]): Promise<{ bodies: Map<string, string>; erasedAt: Map<string, string> }>;
   /** Stores events, in the order given (new ids only), and applies them to their courses' stats, in this same transaction. */
   insertEvents(events: readonly EventRecord[]): Promise<void>;
+  /**
+   * Stores, as insertEvents does, those of these events (distinct ids) whose id is not stored yet and that are not
+   * dated at or before the erasure under `tombstoneKey`; answers the ids it stored. One statement for a batch of
+   * client events, whose ids are nearly always new (knownEvents then explains the others).
+   */
+  insertNewEvents(events: readonly EventRecord[], tombstoneKey: string): Promise<Set<string>>;
   eventsOfCommand(command: string): Promise<EventRecord[]>;
 
   /** Opts in, or updates the profile; the first opt-in time is kept. */

@@ -43,7 +43,7 @@ export function vocabularyOf(xapi: XapiConfig): XapiVocabulary {
 
 /**
  * The store as the routes see it when forwarding may be on: every event
- * stored through `insertEvents` — the one place all event writes go through
+ * stored through `insertEvents` or `insertNewEvents` — the two places all event writes go through
  * (commands, client events, requests, the pool, progress reports, opt-ins) —
  * also queues its statement in the same transaction, and `queued` is called
  * once that transaction has committed (to send it now rather than at the
@@ -63,6 +63,13 @@ export function xapiForwardingStore(store: Store, config: Pick<ServerConfig, 'xa
             value: async (events: readonly EventRecord[]) => {
               await tx.insertEvents(events);
               for (const event of events) if (await queueStatement(tx, config, event)) inserted = true;
+            },
+          },
+          insertNewEvents: {
+            value: async (events: readonly EventRecord[], tombstoneKey: string) => {
+              const stored = await tx.insertNewEvents(events, tombstoneKey);
+              for (const event of events) if (stored.has(event.id) && (await queueStatement(tx, config, event))) inserted = true;
+              return stored;
             },
           },
         });
