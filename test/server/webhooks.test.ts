@@ -441,7 +441,7 @@ describe('webhook delivery', SUITE, () => {
     try {
       await queue(first.app.store, webhook, new Date());
       // At least one (retries come every few ms while the receiver answers 503; reading the store takes longer on PostgreSQL).
-      await waitFor('the first attempt recorded', async () => ((await deliveries(data.dir))[0]?.attempts ?? 0) >= 1);
+      await waitFor('the first attempt recorded', async () => Number((await deliveries(data.dir))[0]?.attempts ?? 0) >= 1);
       await first.close();
       assert.equal((await deliveries(data.dir))[0]!.status, 'pending');
       const sentBefore = receiver.calls.length;
