@@ -59,7 +59,7 @@ import { parseWith } from './validation.js';
  *   each append the address they saw to X-Forwarded-For (default 0): limits then count
  *   the address the outermost of them saw.
  * - `TANDEM_DEMO` — `0` serves the API alone, without the demo pages (read by main.ts).
- * - `TANDEM_TEST_HOLD_BEFORE_COMMIT_MS` — TEST ONLY: keep each write transaction open this
+ * - `TANDEM_TEST_HOLD_BEFORE_COMMIT_MS` — TEST ONLY: keep each transaction (group) open this
  *   long before its COMMIT, so that a test can make two processes' transactions overlap.
  * - `TANDEM_TEST_HOLD_AFTER_COMMIT_MS` — TEST ONLY: delay each command's answer after
  *   its transaction commits, so a hazard test can kill the process in between.

@@ -5,11 +5,11 @@ import type { SqlTx } from './sql-tx.js';
  * Group commit, for both stores (issue 5). A store runs its transactions one
  * at a time on one connection: two interleaved on it would see each other's
  * uncommitted writes. Those that queue up while others run are committed
- * together: one BEGIN … COMMIT holds the group, each transaction runs in a
- * savepoint of its own (one that fails is rolled back alone and refused), and
- * each caller is answered only after the COMMIT that holds its writes, so an
- * answered request is a durable one, for one disk flush per group instead of
- * one per request.
+ * together: one BEGIN … COMMIT holds the group, a transaction that fails is
+ * rolled back alone and refused (see runOnce: savepoints), and each caller is
+ * answered only after the COMMIT that holds its writes, so an answered
+ * request is a durable one, for one disk flush per group instead of one per
+ * request.
  *
  * PostgreSQL runs the group SERIALIZABLE: when another process's transactions
  * conflict with it (a serialization failure or a deadlock), the whole group
@@ -41,7 +41,7 @@ export interface GroupCommitOptions {
   onRetry?: (attempt: number, error: unknown) => void;
   /** What callers are refused with, from what the group failed with (a lost database connection becomes a 503, say). */
   mapError?: (error: unknown) => unknown;
-  /** TEST ONLY: keeps each group that wrote open this long before its COMMIT (see TANDEM_TEST_HOLD_BEFORE_COMMIT_MS). */
+  /** TEST ONLY: keeps each group open this long before its COMMIT (see TANDEM_TEST_HOLD_BEFORE_COMMIT_MS). */
   holdBeforeCommitMs?: number;
 }
 
@@ -62,6 +62,8 @@ type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
 
 export interface GroupCommitter {
   transaction<T>(work: (tx: StoreTx) => Promise<T>): Promise<T>;
+  /** Transactions waiting or running: a store with several connections gives the next to the least busy. */
+  load(): number;
   /** Waits for the queue to empty; later transactions are refused. */
   close(): Promise<void>;
 }
@@ -71,6 +73,8 @@ export function createGroupCommitter(connection: () => Promise<GroupConnection>,
   const maxGroupMs = options.maxGroupMs ?? 10;
   const maxAttempts = options.maxAttempts ?? 20;
   const pending: Queued[] = [];
+  /** Transactions of the group running now. */
+  let running = 0;
   let draining: Promise<void> | null = null;
   let closed = false;
   const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -112,6 +116,7 @@ export function createGroupCommitter(connection: () => Promise<GroupConnection>,
           if (item === undefined) break;
         }
         taken.push(item);
+        running = taken.length;
       }
       if (careful) await conn.exec(unreleased ? 'RELEASE tandem_tx; SAVEPOINT tandem_tx' : 'SAVEPOINT tandem_tx');
       sqlTx.begin();
@@ -146,6 +151,15 @@ export function createGroupCommitter(connection: () => Promise<GroupConnection>,
     const first = pending.shift();
     if (first === undefined) return;
     const taken: Queued[] = [first];
+    running = 1;
+    try {
+      await runTaken(taken);
+    } finally {
+      running = 0;
+    }
+  }
+
+  async function runTaken(taken: Queued[]): Promise<void> {
     let careful = false;
     for (let attempt = 1; ; attempt++) {
       let conn: GroupConnection | null = null;
@@ -184,6 +198,7 @@ export function createGroupCommitter(connection: () => Promise<GroupConnection>,
         draining ??= drain();
       });
     },
+    load: () => pending.length + running,
     async close() {
       while (draining) await draining;
       closed = true;

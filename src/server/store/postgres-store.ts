@@ -1,16 +1,17 @@
 import pg from 'pg';
 import { ApiError } from '../errors.js';
-import { createGroupCommitter, type GroupConnection } from './group-commit.js';
+import { createGroupCommitter, type GroupCommitter, type GroupConnection } from './group-commit.js';
 import { POSTGRES_MIGRATIONS } from './migrations.js';
 import { POSTGRES_TYPES, postgresDb } from './postgres-db.js';
 import { createSqlStats } from './sql-stats.js';
-import { createSqlTx } from './sql-tx.js';
+import { POOL_LOCK_SPACE, type RoundLocks } from './sql-discovery.js';
+import { createSqlTx, type SqlTx } from './sql-tx.js';
 import type { Store } from './store.js';
 
 /**
  * The PostgreSQL store (issue 5), selected by `DATABASE_URL=postgres://…`.
  * Several server processes may share one database: each runs its
- * transactions on one connection of its own, committed in groups
+ * transactions on connections of its own (two), each committing in groups
  * (group-commit.ts), SERIALIZABLE, so that what holds for one process holds
  * for all: an event id stored once, a group never past its size, counters
  * that add up. A group that conflicts with another process's is run again.
@@ -100,56 +101,94 @@ export async function migratePostgres(client: pg.Client): Promise<{ before: numb
 }
 
 export interface PostgresStoreOptions {
+  /** Connections the process runs transactions on, each committing its own groups (default 2). */
+  connections?: number;
   /** Where conflicts with other processes are reported (one line each, no data). */
   log?: (line: string) => void;
   /** TEST ONLY, see TANDEM_TEST_HOLD_BEFORE_COMMIT_MS. */
   holdBeforeCommitMs?: number;
 }
 
-export function openPostgresStore(url: string, options: PostgresStoreOptions = {}): Store {
+/** A connection opened again after it broke (the database restarted, say). */
+function reconnecting(url: string): { current(): Promise<pg.Client>; client(): pg.Client | null; broken(): boolean; close(): Promise<void> } {
   let client: pg.Client | null = null;
   let broken = false;
-  let inTransaction = false;
   let connecting: Promise<pg.Client> | null = null;
-
-  /** The connection, opened again after it broke (the database restarted, say); the first opening migrates. */
-  async function current(): Promise<pg.Client> {
-    if (client && !broken) return client;
-    connecting ??= (async () => {
-      const old = client;
-      client = null;
-      await old?.end().catch(() => {});
-      broken = false;
-      const fresh = await connect(url, () => {
-        broken = true;
+  return {
+    async current() {
+      if (client && !broken) return client;
+      connecting ??= (async () => {
+        const old = client;
+        client = null;
+        await old?.end().catch(() => {});
+        broken = false;
+        return connect(url, () => {
+          broken = true;
+        });
+      })().finally(() => {
+        connecting = null;
       });
-      return fresh;
-    })().finally(() => {
-      connecting = null;
-    });
-    client = await connecting;
-    return client;
-  }
+      client = await connecting;
+      return client;
+    },
+    client: () => client,
+    broken: () => broken,
+    async close() {
+      await client?.end().catch(() => {});
+      client = null;
+    },
+  };
+}
 
-  const sql = postgresDb(() => {
-    if (!client) throw new Error('postgres: not connected');
-    return client;
-  });
+/**
+ * The locks on the pool rounds this process runs, on a connection of their own: whichever of the process's
+ * connections runs a round's transactions, the lock stays until the round ends or the process does.
+ */
+function roundLocksOn(connection: ReturnType<typeof reconnecting>): RoundLocks {
+  return {
+    async hold(run) {
+      await (await connection.current()).query('SELECT pg_advisory_lock($1, hashtext($2))', [POOL_LOCK_SPACE, run]);
+    },
+    async release(run) {
+      // A lock taken again by a transaction run a second time (a retried group) is held twice: each is released.
+      const client = await connection.current();
+      while ((await client.query<{ released: number }>('SELECT pg_advisory_unlock($1, hashtext($2)) AS released', [POOL_LOCK_SPACE, run])).rows[0]?.released === 1);
+    },
+  };
+}
+
+/** One connection with its statements, its stats and its group committer. */
+interface Lane {
+  connection: ReturnType<typeof reconnecting>;
+  sqlTx: SqlTx;
+  stats: ReturnType<typeof createSqlStats>;
+  committer: GroupCommitter;
+}
+
+function openLane(url: string, options: PostgresStoreOptions, roundLocks: RoundLocks): Lane {
+  const connection = reconnecting(url);
+  let inTransaction = false;
+  const client = () => {
+    const current = connection.client();
+    if (!current) throw new Error('postgres: not connected');
+    return current;
+  };
+  const sql = postgresDb(client);
   const stats = createSqlStats(sql);
-  const sqlTx = createSqlTx(sql, stats);
-  const connection: GroupConnection = {
+  const sqlTx = createSqlTx(sql, stats, roundLocks);
+  const group: GroupConnection = {
     async begin() {
-      await client!.query('BEGIN ISOLATION LEVEL SERIALIZABLE');
+      await client().query('BEGIN ISOLATION LEVEL SERIALIZABLE');
       inTransaction = true;
     },
     async exec(text) {
       try {
-        await client!.query(text);
+        await client().query(text);
       } finally {
         if (text === 'COMMIT' || text === 'ROLLBACK') inTransaction = false;
       }
     },
-    inTransaction: () => inTransaction && !broken,
+    inTransaction: () => inTransaction && !connection.broken(),
     retryable: (err) => RETRYABLE.has(errorCode(err) ?? ''),
     async reset() {
       inTransaction = false;
@@ -157,34 +196,44 @@ export function openPostgresStore(url: string, options: PostgresStoreOptions = {
   };
   const committer = createGroupCommitter(
     async () => {
-      await current();
-      return connection;
+      await connection.current();
+      return group;
     },
     sqlTx,
     {
       closedMessage: 'postgres: the store is closed',
       // Nothing of the group was stored, or its COMMIT's fate is unknown: either way the client sends it again
       // (commands and events are idempotent by id), once the database is back.
-      mapError: (err) =>
-        broken || isConnectionError(err)
-          ? unavailable()
-          : err,
+      mapError: (err) => (connection.broken() || isConnectionError(err) ? unavailable() : err),
       onRetry: (attempt, err) => options.log?.(`store: a transaction conflicted with another process's (${errorCode(err)}); running it again (attempt ${attempt})`),
       ...(options.holdBeforeCommitMs ? { holdBeforeCommitMs: options.holdBeforeCommitMs } : {}),
     },
   );
+  return { connection, sqlTx, stats, committer };
+}
+
+export function openPostgresStore(url: string, options: PostgresStoreOptions = {}): Store {
+  // Two connections by default: a transaction waits on the database for most of its time (a round trip per
+  // statement), and a second connection runs another group meanwhile. Their transactions are SERIALIZABLE like
+  // another process's, so what holds across processes holds across them.
+  const locks = reconnecting(url);
+  const roundLocks = roundLocksOn(locks);
+  const lanes = Array.from({ length: Math.max(1, options.connections ?? 2) }, () => openLane(url, options, roundLocks));
+  const first = lanes[0]!;
+  /** The lane with the fewest transactions waiting or running. */
+  const leastBusy = () => lanes.reduce((best, lane) => (lane.committer.load() < best.committer.load() ? lane : best));
 
   /** Migrations and the stats' projection check, before the first transaction; tried again by the next one if they failed. */
   let ready: Promise<void> | null = null;
   const whenReady = (): Promise<void> => {
     ready ??= (async () => {
       try {
-        await migratePostgres(await current());
+        await migratePostgres(await first.connection.current());
       } catch (err) {
         throw isConnectionError(err) ? unavailable() : err;
       }
-      await committer.transaction(async () => {
-        if (!(await stats.isCurrent())) await sqlTx.rebuildStats();
+      await first.committer.transaction(async () => {
+        if (!(await first.stats.isCurrent())) await first.sqlTx.rebuildStats();
       });
     })().catch((err: unknown) => {
       ready = null;
@@ -197,17 +246,17 @@ export function openPostgresStore(url: string, options: PostgresStoreOptions = {
     kind: 'postgres',
     transaction: async (work) => {
       await whenReady();
-      return committer.transaction(work);
+      return leastBusy().committer.transaction(work);
     },
     rebuildStats: async () => {
       await whenReady();
-      return committer.transaction(() => sqlTx.rebuildStats());
+      return first.committer.transaction(() => first.sqlTx.rebuildStats());
     },
     async close() {
       await ready?.catch(() => {});
-      await committer.close();
-      await client?.end().catch(() => {});
-      client = null;
+      for (const lane of lanes) await lane.committer.close();
+      for (const lane of lanes) await lane.connection.close();
+      await locks.close();
     },
   };
 }

@@ -226,9 +226,19 @@ const NAMED_REQUESTS = `
   LEFT JOIN learners AS r ON r.id = peer_requests.recipient`;
 
 /** The first key of the advisory locks held by the PostgreSQL process running a pool round (the second is a hash of its id). */
-const POOL_LOCK_SPACE = 7_235_100;
+export const POOL_LOCK_SPACE = 7_235_100;
 
-export function createDiscoveryTx(db: SqlDb): DiscoveryTx {
+/**
+ * The locks a process holds on the pool rounds it runs, on PostgreSQL (postgres-store.ts: session locks on a
+ * connection of their own, released when the process ends, whichever of its connections ran the round's
+ * transactions). None on SQLite, whose file one process writes.
+ */
+export interface RoundLocks {
+  hold(run: string): Promise<void>;
+  release(run: string): Promise<void>;
+}
+
+export function createDiscoveryTx(db: SqlDb, roundLocks?: RoundLocks): DiscoveryTx {
   const q = {
     hasProfile: db.prepare('SELECT 1 FROM peer_profiles WHERE course = ? AND learner = ?').pluck(),
     setNoteHidden: db.prepare(
@@ -323,9 +333,6 @@ export function createDiscoveryTx(db: SqlDb): DiscoveryTx {
       postgres: `UPDATE pool_runs SET status = 'failed', finished_at = ?, error = ?
                  WHERE status = 'running' AND pg_try_advisory_xact_lock(${POOL_LOCK_SPACE}, hashtext(id))`,
     }),
-    // (PostgreSQL only: SQLite's texts are placeholders never run.)
-    lockPoolRun: db.prepare({ sqlite: 'SELECT ?', postgres: `SELECT pg_advisory_lock(${POOL_LOCK_SPACE}, hashtext(?))` }),
-    unlockPoolRun: db.prepare({ sqlite: 'SELECT ?', postgres: `SELECT pg_advisory_unlock(${POOL_LOCK_SPACE}, hashtext(?))` }).pluck(),
     insertPoolOutcome: db.prepare(
       'INSERT INTO pool_outcomes (run, course, learner, outcome, group_id, reasons, at) VALUES (?, ?, ?, ?, ?, ?, ?)',
     ),
@@ -465,14 +472,13 @@ export function createDiscoveryTx(db: SqlDb): DiscoveryTx {
         r.unmatched,
         r.error,
       );
-      // Held by this process's connection (a session lock) until the round is finished: see failRunningPoolRuns.
-      if (changes > 0 && db.dialect === 'postgres') await q.lockPoolRun.get(r.id);
+      // Held by this process until the round is finished: see failRunningPoolRuns.
+      if (changes > 0) await roundLocks?.hold(r.id);
       return changes > 0;
     },
     async finishPoolRun(id, p) {
       const { changes } = await q.finishPoolRun.run(p.status, p.finishedAt, p.candidates, p.groups, p.matched, p.unmatched, p.error, id);
-      // A session lock taken again by a transaction run a second time (a retried group) is held twice: release each.
-      if (db.dialect === 'postgres') while ((await q.unlockPoolRun.get(id)) === 1);
+      await roundLocks?.release(id);
       return changes > 0;
     },
     async getPoolRun(id) {

@@ -8,7 +8,7 @@ import { CommandResult } from '../../protocol/api.js';
 import { Modality, ObjectCode, PchmRelationship, Relationship } from '../../protocol/codes.js';
 import { EndpointCourseSettings as CourseSettings, PeerProfile, PeerProfileInput } from '../../protocol/peers.js';
 import { fromJson, fromRow, orderedPair } from './sql-rows.js';
-import { createDiscoveryTx } from './sql-discovery.js';
+import { createDiscoveryTx, type RoundLocks } from './sql-discovery.js';
 import { createErasureTx } from './sql-erasure.js';
 import type { SqlStats } from './sql-stats.js';
 import type { SqlDb } from './sql.js';
@@ -178,7 +178,7 @@ export interface SqlTx {
 }
 
 /** The statements of one open database, prepared once. */
-export function createSqlTx(db: SqlDb, stats: SqlStats): SqlTx {
+export function createSqlTx(db: SqlDb, stats: SqlStats, roundLocks?: RoundLocks): SqlTx {
   /** Events of the group's earlier transactions (settled) and of the running one (current) whose stats are not applied yet. */
   let settled: EventRecord[] = [];
   let current: EventRecord[] = [];
@@ -507,7 +507,7 @@ export function createSqlTx(db: SqlDb, stats: SqlStats): SqlTx {
         return { course: r.course, settings: fromJson(CourseSettings, r.body, `settings of ${r.course}`) };
       });
     },
-    ...createDiscoveryTx(db),
+    ...createDiscoveryTx(db, roundLocks),
     ...createXapiTx(db),
     ...createErasureTx(db),
     // Stats read after events stored in the same transaction see them; an erasure rewrites the stats' rows too.
