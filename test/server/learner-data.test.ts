@@ -52,6 +52,8 @@ describe('a learner’s data on request', () => {
   let server: TestServer;
   let group: string;
   let oldEvent: Record<string, unknown>;
+  /** An event stored before the erasure (and pseudonymised by it). */
+  let storedEvent: Record<string, unknown>;
   before(async () => {
     server = await startTestServer({ config: { webhook: { url: 'http://127.0.0.1:9/hook', secret: 'w'.repeat(32), maxAttempts: 1000, retryBaseMs: 3_600_000 } } });
     const token = server.token(GONE, { name: GONE_NAME });
@@ -77,6 +79,8 @@ describe('a learner’s data on request', () => {
     const time = server.clock.now().toISOString();
     await server.request(`${COURSE_PATH}/progress`, { headers: PLATFORM, body: { reports: [{ id: randomUUID(), learner: GONE, progress: 0.4, completed: false, time }] } });
     oldEvent = { id: randomUUID(), v: 1, type: 'invite.opened', time, course: TEST_COURSE, learner: GONE, invite: CommandResponse.parse(created.json).result.invite };
+    storedEvent = { ...oldEvent, id: randomUUID(), type: 'invite.link-shared', channel: 'copy' };
+    assert.equal((await server.request('/v1/events', { token, body: { events: [storedEvent] } })).status, 200);
     server.clock.advance(60_000);
   });
   after(() => server.dispose());
@@ -98,7 +102,7 @@ describe('a learner’s data on request', () => {
     assert.deepEqual(data.forumInteractions, [{ course: TEST_COURSE, with: 'asked', count: 2 }]);
     assert.deepEqual(
       data.events.map((e) => (e as { type: string }).type),
-      ['invite.accepted', 'peer.opted-in', 'request.sent', 'learner.progress'],
+      ['invite.accepted', 'peer.opted-in', 'request.sent', 'learner.progress', 'invite.link-shared'],
     );
   });
 
@@ -157,6 +161,9 @@ describe('a learner’s data on request', () => {
     const resent = await server.request('/v1/events', { token, body: { events: [oldEvent] } });
     assert.equal(resent.status, 200, resent.text);
     assert.deepEqual(resent.json, { stored: 0, duplicates: 1 });
+    // One their browser sent before and resends (its answer lost): stored then, pseudonymised since, still a duplicate.
+    const again = await server.request('/v1/events', { token, body: { events: [storedEvent] } });
+    assert.deepEqual([again.status, again.json], [200, { stored: 0, duplicates: 1 }], again.text);
     const later = { ...oldEvent, id: randomUUID(), time: server.clock.now().toISOString() };
     server.clock.advance(1000);
     const fresh = await server.request('/v1/events', { token, body: { events: [{ ...later, time: server.clock.now().toISOString() }] } });

@@ -92,11 +92,14 @@ export const postEvents: Handler = async (ctx, deps) => {
       const stored = await tx.insertNewEvents(fresh.map(({ event, body }) => eventRecord(event, body, 'client', null, receivedAt)), key);
       const skipped = fresh.filter((item) => !stored.has(item.event.id));
       if (skipped.length > 0) {
-        const known = await tx.knownEvents(skipped.map((item) => item.event.id), []);
+        const known = await tx.knownEvents(skipped.map((item) => item.event.id), [key]);
+        const erasedAt = known.erasedAt.get(key);
+        const erasedMs = erasedAt === undefined ? -Infinity : Date.parse(erasedAt);
         for (const item of skipped) {
           const body = known.bodies.get(item.event.id);
-          // The same body again, or (no body: not stored) one dated before the erasure: a duplicate.
-          if (body === undefined || body === item.body) duplicates += 1;
+          // Dated before the erasure (stored then, and pseudonymised since, or never), the same body again, or (no
+          // body: not stored) dated before the erasure to the statement's finer clock: a duplicate.
+          if (Date.parse(item.event.time) <= erasedMs || body === undefined || body === item.body) duplicates += 1;
           else conflicts.push(conflict(item.index));
         }
         // A refused batch stores nothing: what was stored above is rolled back with the transaction.
