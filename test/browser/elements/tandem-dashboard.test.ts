@@ -523,9 +523,11 @@ describe('<tandem-dashboard>', () => {
 
         // A new configuration (an instructor's token now) starts again, and the figures refresh on their own again.
         endpoint.answer({ 'GET stats': json(200, fullStats()) });
-        el.setAttribute('token', token('instructor', 'teacher-2'));
+        // (Made once: a token made again a second later expires a second later.)
+        const instructor = token('instructor', 'teacher-2');
+        el.setAttribute('token', instructor);
         await loaded(el);
-        expect(endpoint.calls.at(-1)!.authorization).to.equal(`Bearer ${token('instructor', 'teacher-2')}`);
+        expect(endpoint.calls.at(-1)!.authorization).to.equal(`Bearer ${instructor}`);
         expect(timers.delays()).to.deep.equal([60_000]);
       } finally {
         delete (document as { visibilityState?: unknown }).visibilityState;
@@ -569,9 +571,10 @@ describe('<tandem-dashboard>', () => {
         expect(timers.delays()).to.deep.equal([]);
         expect(endpoint.calls).to.have.length(0);
 
-        tandem.setTokenProvider(() => token('instructor', 'teacher-3'));
+        const instructor = token('instructor', 'teacher-3'); // made once: made again a second later, it expires a second later
+        tandem.setTokenProvider(() => instructor);
         await loaded(el);
-        expect(endpoint.calls[0]!.authorization).to.equal(`Bearer ${token('instructor', 'teacher-3')}`);
+        expect(endpoint.calls[0]!.authorization).to.equal(`Bearer ${instructor}`);
         expect(timers.delays()).to.deep.equal([60_000]);
 
         // Signing out on the host: the figures go.
