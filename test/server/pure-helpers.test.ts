@@ -5,6 +5,7 @@ import { describe, it } from 'node:test';
 import { DEV_JWT_SECRET, loadConfig } from '../../src/server/config.js';
 import { visibleStatus } from '../../src/server/learner-state.js';
 import { createRateLimiter } from '../../src/server/rate-limit.js';
+import { numberPlaceholders, orderedValues } from '../../src/server/store/sql.js';
 import { canonicalJson } from '../../src/server/validation.js';
 import { makeDataDir } from '../helpers/server.js';
 
@@ -97,5 +98,28 @@ describe('canonicalJson', () => {
   it('sorts keys at every level and keeps array order', () => {
     assert.equal(canonicalJson({ b: 1, a: { d: [2, 1], c: null } }), '{"a":{"c":null,"d":[2,1]},"b":1}');
     assert.equal(canonicalJson({ a: undefined, b: 1 }), '{"b":1}');
+  });
+});
+
+describe('numberPlaceholders and orderedValues (the store’s SQL on PostgreSQL)', () => {
+  const cases: { name: string; sql: string; text: string; names: string[] | null }[] = [
+    { name: 'positional', sql: 'SELECT * FROM t WHERE a = ? AND b = ?', text: 'SELECT * FROM t WHERE a = $1 AND b = $2', names: null },
+    { name: 'named, one used twice', sql: 'SELECT 1 WHERE a = @learner OR b = @learner OR c = @now', text: 'SELECT 1 WHERE a = $1 OR b = $1 OR c = $2', names: ['learner', 'now'] },
+    { name: 'a cast after a placeholder', sql: 'SELECT json_array_elements_text(?::json)', text: 'SELECT json_array_elements_text($1::json)', names: null },
+    { name: 'quoted ? and @ left alone', sql: `SELECT '?', "a@b" FROM t WHERE x = ?`, text: `SELECT '?', "a@b" FROM t WHERE x = $1`, names: null },
+    { name: 'no parameters', sql: 'DELETE FROM stats_counters', text: 'DELETE FROM stats_counters', names: null },
+  ];
+  for (const c of cases) {
+    it(c.name, () => assert.deepEqual(numberPlaceholders(c.sql), { text: c.text, names: c.names }));
+  }
+  it('refuses a statement mixing ? and @name, and an unterminated quote', () => {
+    assert.throws(() => numberPlaceholders('SELECT ? WHERE a = @x'), /both \? and @name/);
+    assert.throws(() => numberPlaceholders("SELECT 'oops"), /unterminated quote/);
+  });
+  it('orders named values, and refuses a missing one or positional values for named parameters', () => {
+    assert.deepEqual(orderedValues(['learner', 'now'], [{ now: 'n', learner: 'l' }], 'q'), ['l', 'n']);
+    assert.deepEqual(orderedValues(null, [1, 2], 'q'), [1, 2]);
+    assert.throws(() => orderedValues(['learner'], [{}], 'q'), /missing parameter @learner/);
+    assert.throws(() => orderedValues(['learner'], ['l'], 'q'), /named parameters expected/);
   });
 });
