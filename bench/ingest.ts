@@ -377,18 +377,9 @@ async function measureEmbeddedIngest(options: IngestOptions): Promise<Omit<Inges
     const db = new Database(join(dataDir, SQLITE_FILE_NAME), { readonly: true, fileMustExist: true });
     const stored = db.prepare("SELECT count(*) FROM events WHERE course = ? AND source = 'client'").pluck().get(COURSE) as number;
     db.close();
-    if (report.errors > 0) throw new Error(`ingest: ${report.errors} requests failed, first: ${report.firstError}`);
-    if (stored !== report.acknowledged) throw new Error(`ingest: ${report.acknowledged} events acknowledged, ${stored} stored`);
-
-    const sorted = [...report.latencies].sort((a, b) => a - b);
     return {
-      eventsPerS: report.windowEvents / (report.windowMs / 1000),
-      p50Ms: quantile(sorted, 0.5),
-      p99Ms: quantile(sorted, 0.99),
-      requests: sorted.length,
+      ...summarize(report, stored, 'ingest'),
       errors: report.errors,
-      acknowledged: report.acknowledged,
-      stored,
       floorEventsPerS: floorResult.eventsPerS,
       floorBatches: floorResult.batches,
       connections: options.connections,
