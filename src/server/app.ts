@@ -1,6 +1,6 @@
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { bearerToken, secretsEqual, verifyToken, type TokenClaims } from './auth.js';
+import { bearerToken, createTokenVerifier, secretsEqual, type TokenClaims } from './auth.js';
 import { discardRest, readBody } from './body.js';
 import type { ServerConfig } from './config.js';
 import { judgeOrigin, setCorsHeaders, setPreflightHeaders } from './cors.js';
@@ -178,7 +178,7 @@ export function createServer(options: ServerOptions): TandemServer {
   };
   let poolStarted = false;
   let tombstoneReload: NodeJS.Timeout | null = null;
-  const tokenPolicy = { secret: config.jwtSecret, issuer: config.jwtIssuer, audience: config.jwtAudience };
+  const verifyToken = createTokenVerifier({ secret: config.jwtSecret, issuer: config.jwtIssuer, audience: config.jwtAudience });
   const limits = config.requestLimits;
   const clock = () => now().getTime();
   const perAddress = limits && limits.perAddress > 0 ? createRateLimiter({ max: limits.perAddress, windowMs: limits.windowMs, now: clock }) : null;
@@ -238,8 +238,8 @@ export function createServer(options: ServerOptions): TandemServer {
         params: route.params,
         clientAddress,
         readBody: (accept) => readBody(req, { maxBytes: config.maxBodyBytes, accept }),
-        authenticate: () => counted(verifyToken(bearerToken(req.headers.authorization), tokenPolicy, now().getTime())),
-        verify: (token) => counted(verifyToken(token, tokenPolicy, now().getTime())),
+        authenticate: () => counted(verifyToken(bearerToken(req.headers.authorization), now().getTime())),
+        verify: (token) => counted(verifyToken(token, now().getTime())),
       };
       answer(req, res, await handler(ctx, deps));
     } catch (err) {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { signToken, verifyToken } from '../../src/server/auth.js';
+import { createTokenVerifier, signToken, verifyToken } from '../../src/server/auth.js';
 import { ApiError } from '../../src/server/errors.js';
 import { learnerToken, startTestServer, TEST_AUDIENCE, TEST_COURSE, TEST_ISSUER, TEST_SECRET, type TestServer } from '../helpers/server.js';
 
@@ -52,15 +52,36 @@ describe('verifyToken', () => {
     { name: 'a payload that is not JSON', token: withHeader({ alg: 'HS256' }).replace(/\.[^.]+\./, '.bm90IGpzb24.'), code: 'token_invalid' },
     { name: 'a tampered payload', token: signToken(claims, TEST_SECRET).replace(/\.[^.]+\./, `.${b64({ ...claims, sub: 'mallory' })}.`), code: 'token_invalid' },
   ];
+  const refusedWith = (code: string) => (err: unknown) => err instanceof ApiError && err.code === code && err.status === 401;
   for (const { name, token, code } of cases) {
     it(`${code ?? 'accepts'}: ${name}`, () => {
       if (code === null) {
         assert.equal(verifyToken(token, policy, NOW).sub, 'alice');
       } else {
-        assert.throws(() => verifyToken(token, policy, NOW), (err: unknown) => err instanceof ApiError && err.code === code && err.status === 401);
+        assert.throws(() => verifyToken(token, policy, NOW), refusedWith(code));
       }
     });
   }
+
+  // The server's verifier keeps the claims of tokens it read: the same answers, the first time and the next.
+  it('a verifier that keeps read tokens answers every case as verifyToken does, twice in a row', () => {
+    const verify = createTokenVerifier(policy, 4);
+    for (const round of [1, 2]) {
+      for (const { name, token, code } of cases) {
+        if (code === null) assert.equal(verify(token, NOW).sub, 'alice', `${name}, round ${round}`);
+        else assert.throws(() => verify(token, NOW), refusedWith(code), `${name}, round ${round}`);
+      }
+    }
+  });
+
+  it('a verifier checks the times of a kept token at each call', () => {
+    const verify = createTokenVerifier(policy);
+    const token = signToken({ ...claims, nbf: NOW / 1000 + 60 }, TEST_SECRET);
+    assert.throws(() => verify(token, NOW), refusedWith('token_invalid'));
+    assert.equal(verify(token, NOW + 60_000).sub, 'alice');
+    assert.equal(verify(token, NOW + 60_000 + 29_000).sub, 'alice', 'within the skew');
+    assert.throws(() => verify(token, NOW + 60_000 + 31_000), refusedWith('token_expired'));
+  });
 });
 
 describe('authentication over HTTP', () => {

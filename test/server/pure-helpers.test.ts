@@ -3,6 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { DEV_JWT_SECRET, loadConfig } from '../../src/server/config.js';
+import { createTombstones, tombstoneKey } from '../../src/server/learners/tombstones.js';
 import { visibleStatus } from '../../src/server/learner-state.js';
 import { createRateLimiter } from '../../src/server/rate-limit.js';
 import { numberPlaceholders, orderedValues } from '../../src/server/store/sql.js';
@@ -92,6 +93,19 @@ describe('visibleStatus', () => {
   for (const { status, expiresAt, expected } of cases) {
     it(`${status} expiring ${expiresAt} is ${expected}`, () => assert.equal(visibleStatus({ status, expiresAt }, now), expected));
   }
+});
+
+describe('createTombstones', () => {
+  it('keys each learner by the HMAC, kept or computed again once more learners than it keeps were seen', () => {
+    const tombstones = createTombstones(SECRET, 2);
+    const learners = ['ana', 'ben', 'chloé', 'ana', 'dan', 'ben', 'ana'];
+    for (const learner of learners) assert.equal(tombstones.key(learner), tombstoneKey(learner, SECRET), learner);
+    assert.notEqual(tombstones.key('ana'), tombstoneKey('ana', `${SECRET}-other`));
+    tombstones.record('ben', '2026-01-02T03:04:05.000Z');
+    for (const learner of ['eve', 'fay', 'gus']) tombstones.key(learner);
+    assert.equal(tombstones.erasedAtMs('ben'), Date.parse('2026-01-02T03:04:05.000Z'));
+    assert.equal(tombstones.erasedAtMs('ana'), null);
+  });
 });
 
 describe('canonicalJson', () => {

@@ -30,9 +30,21 @@ export interface Tombstones {
   record(learner: string, at: string): void;
 }
 
-export function createTombstones(secret: string): Tombstones {
+/** Learners whose keys a process keeps at most, not to compute an HMAC again for each of their requests. */
+const KEYS_KEPT = 50_000;
+
+export function createTombstones(secret: string, keysKept = KEYS_KEPT): Tombstones {
   const erased = new Map<string, number>();
-  const key = (learner: string) => tombstoneKey(learner, secret);
+  const keys = new Map<string, string>();
+  const key = (learner: string) => {
+    let k = keys.get(learner);
+    if (k === undefined) {
+      if (keys.size >= keysKept) keys.clear();
+      k = tombstoneKey(learner, secret);
+      keys.set(learner, k);
+    }
+    return k;
+  };
   return {
     async load(store) {
       // Tombstones are never removed, and a learner erased again keeps the later time: merged, so that an erasure

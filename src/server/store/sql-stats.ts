@@ -1,10 +1,10 @@
 import * as z from 'zod/mini';
 import type { StatsGroupState, StatsInviteState, StatsLearnerState } from '../../core/stats-contributions.js';
 import { Modality, ObjectCode, Relationship } from '../../protocol/codes.js';
-import { applyStatsEvent, MemoryStatsState, PrefetchedStatsState, STATS_EVENT_TYPES, statsFields, statsKeysOf } from '../stats/stats-projection.js';
+import { applyStatsEvent, MemoryStatsState, PrefetchedStatsState, STATS_EVENT_TYPES, statsFields, statsKeysOf, type StatsFields } from '../stats/stats-projection.js';
 import type { SqlDb, SqlText } from './sql.js';
 import { fromJson, fromRow } from './sql-rows.js';
-import type { EventRecord, StoreTx } from './store.js';
+import type { StoreTx } from './store.js';
 
 /*
  * The stored side of the instructor's stats (issue 4): the projection's state
@@ -104,8 +104,8 @@ async function write(q: Statements, state: MemoryStatsState, changed?: Prefetche
 }
 
 export interface SqlStats extends StatsTx {
-  /** Applies just-stored events, in the order given, to the stats (the caller's transaction). */
-  apply(events: readonly EventRecord[]): Promise<void>;
+  /** Applies just-stored events (what the stats read of them: statsFields), in the order given, to the stats (the caller's transaction). */
+  apply(events: readonly StatsFields[]): Promise<void>;
   /** Replays every stored event into empty stats tables, in one transaction of the caller's; returns how many it read. */
   rebuild(): Promise<number>;
   /** Whether the tables were built by this projection version (if not, the store rebuilds them at start). */
@@ -115,8 +115,7 @@ export interface SqlStats extends StatsTx {
 export function createSqlStats(db: SqlDb): SqlStats {
   const q = statements(db);
 
-  async function apply(events: readonly EventRecord[]): Promise<void> {
-    const fields = events.filter((e) => STATS_EVENT_TYPES.has(e.type)).map((e) => statsFields(e.id, e.body));
+  async function apply(fields: readonly StatsFields[]): Promise<void> {
     if (fields.length === 0) return;
     const keys = statsKeysOf(fields);
     const state = new PrefetchedStatsState(keys);
