@@ -10,14 +10,16 @@
  *   on a fresh data folder with the normal durability settings (WAL,
  *   synchronous=FULL: a batch is answered after its COMMIT reached the disk).
  *   Events per second count acknowledged events (`stored`) answered inside the
- *   measured window; latency is from sending a request to its whole answer.
+ *   measured windows; latency is from sending a request to its whole answer.
  *   After the run, every acknowledged event must be in the file, once.
  * - ingest.embedded_insert_floor_events_per_s: the same batches written
  *   straight into the same kind of file (the server's schema, same PRAGMAs)
  *   as one multi-row INSERT into the events table per batch, one transaction
  *   per batch (BEGIN IMMEDIATE … COMMIT, as the store does), from one
- *   connection. Measured in two halves, before and after the server run, so
- *   drift on a shared machine weighs on both sides alike.
+ *   connection. Measured in slices interleaved with the server's measured
+ *   windows (floor, window, floor, … floor; BENCH_INGEST_WINDOWS, default 4:
+ *   the load generator stops between two windows while the floor runs), so
+ *   that drift on a shared machine weighs on both sides alike.
  *
  * Target: the server at least 50% of the floor.
  *
@@ -30,8 +32,8 @@
  * - ingest.postgres_insert_floor_events_per_s: the same batches, one
  *   `BEGIN; INSERT … VALUES (…),(…)…; COMMIT` per batch from one pg
  *   connection into the `events` table of a fresh schema created by opening
- *   the store once (so the server's schema), synchronous_commit on; in two
- *   halves around the server run.
+ *   the store once (so the server's schema), synchronous_commit on; in
+ *   slices interleaved with the server's windows, as above.
  * - ingest.postgres_2proc_events_per_s: two server processes
  *   (src/server/main.ts, child processes) on one fresh schema, the load
  *   generator's connections split between them. No target (2 cores).
@@ -65,8 +67,12 @@ export interface IngestOptions {
   learners: number;
   warmupMs: number;
   durationMs: number;
-  /** Time spent inserting for the floor, split in two halves around the server run. */
+  /** Time spent inserting for the floor, in slices before, between and after the server's windows. */
   floorMs: number;
+  /** The server's measured time is split in this many windows, with a slice of the floor before, between and after them. */
+  windows: number;
+  /** After each pause, the load runs this long before its window is measured. */
+  rampMs: number;
 }
 
 export interface IngestFigures {
@@ -118,6 +124,8 @@ export const DEFAULT_INGEST_OPTIONS: IngestOptions = {
   warmupMs: Number(process.env.BENCH_INGEST_WARMUP_MS ?? 2_000),
   durationMs: Number(process.env.BENCH_INGEST_DURATION_MS ?? 10_000),
   floorMs: Number(process.env.BENCH_INGEST_FLOOR_MS ?? 10_000),
+  windows: Number(process.env.BENCH_INGEST_WINDOWS ?? 4),
+  rampMs: Number(process.env.BENCH_INGEST_RAMP_MS ?? 500),
 };
 
 const COURSE = 'bench-ingest-course';
@@ -164,7 +172,11 @@ interface ClientJob {
   batchSize: number;
   connections: number;
   warmupMs: number;
+  /** Measured time in all, split evenly in `windows` windows… */
   durationMs: number;
+  windows: number;
+  /** …the first after `warmupMs`, each next one after a pause and `rampMs`. */
+  rampMs: number;
 }
 
 interface ClientReport {
@@ -202,16 +214,19 @@ function post(agent: Agent, url: URL, token: string, body: string): Promise<{ st
   });
 }
 
-async function runClient(job: ClientJob): Promise<ClientReport> {
+/**
+ * Sends batches on `connections` loops, window after window. Between two windows every loop stops, the
+ * last answers are awaited, and `pause` runs (the floor's next slice, on a quiet machine) before the load
+ * starts again, so that both sides are measured under the same conditions, however the machine drifts.
+ */
+async function runClient(job: ClientJob, pause: () => Promise<void>): Promise<ClientReport> {
   const agent = new Agent({ keepAlive: true, maxSockets: job.connections });
   const urls = job.origins.map((origin) => new URL('/v1/events', origin));
-  const start = performance.now();
-  const windowStart = start + job.warmupMs;
-  const windowEnd = windowStart + job.durationMs;
+  const windowMs = job.durationMs / job.windows;
   const report: ClientReport = { latencies: [], windowEvents: 0, windowMs: job.durationMs, acknowledged: 0, errors: 0, firstError: null };
   let next = 0;
 
-  async function loop(_: unknown, index: number): Promise<void> {
+  async function loop(index: number, windowStart: number, windowEnd: number): Promise<void> {
     const url = urls[index % urls.length]!;
     while (performance.now() < windowEnd) {
       const seq = next++;
@@ -241,21 +256,56 @@ async function runClient(job: ClientJob): Promise<ClientReport> {
     }
   }
 
-  await Promise.all(Array.from({ length: job.connections }, loop));
+  for (let w = 0; w < job.windows; w++) {
+    if (w > 0) await pause();
+    const windowStart = performance.now() + (w === 0 ? job.warmupMs : job.rampMs);
+    const windowEnd = windowStart + windowMs;
+    await Promise.all(Array.from({ length: job.connections }, (_, index) => loop(index, windowStart, windowEnd)));
+  }
   agent.destroy();
   return report;
 }
 
-function clientInThread(job: ClientJob): Promise<ClientReport> {
+/** One token per learner, valid for the run. */
+function learnerTokens(learners: number): string[] {
+  const nowS = Math.floor(Date.now() / 1000);
+  return Array.from({ length: learners }, (_, i) =>
+    signToken({ sub: learnerId(i), name: `Learner ${i}`, course: COURSE, role: 'learner', iss: ISSUER, aud: AUDIENCE, iat: nowS, exp: nowS + 3600 }, SECRET),
+  );
+}
+
+/** The load generator's job against `origins`. */
+function clientJob(options: IngestOptions, origins: string[]): ClientJob {
+  const { batchSize, connections, warmupMs, durationMs, windows, rampMs } = options;
+  return { ingestClient: true, origins, tokens: learnerTokens(options.learners), batchSize, connections, warmupMs, durationMs, windows, rampMs };
+}
+
+/** Each slice of the floor: one before the server's first window, one after each. */
+const floorSliceMs = (options: IngestOptions) => options.floorMs / (options.windows + 1);
+
+/** Runs the load generator in a worker thread; `pause` runs on this thread between two windows. */
+function clientInThread(job: ClientJob, pause: () => Promise<void> | void = () => {}): Promise<ClientReport> {
   // As src/server/pool/pool-thread.ts: a thread does not inherit tsx's loader, so it registers it first.
   const worker = new Worker(
     `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((tsx) => { tsx.register(); return import(${JSON.stringify(import.meta.url)}); })`,
     { eval: true, workerData: job },
   );
   return new Promise<ClientReport>((resolve, reject) => {
-    worker.once('message', (report: ClientReport) => {
+    worker.on('message', (message: { paused: true } | { report: ClientReport }) => {
+      if ('paused' in message) {
+        Promise.resolve()
+          .then(pause)
+          .then(
+            () => worker.postMessage('resume'),
+            (error: unknown) => {
+              void worker.terminate();
+              reject(error);
+            },
+          );
+        return;
+      }
       void worker.terminate();
-      resolve(report);
+      resolve(message.report);
     });
     worker.once('error', reject);
     worker.once('exit', (code) => reject(new Error(`ingest load generator exited (${code}) without a report`)));
@@ -263,7 +313,13 @@ function clientInThread(job: ClientJob): Promise<ClientReport> {
 }
 
 if (!isMainThread && (workerData as Partial<ClientJob> | null)?.ingestClient) {
-  parentPort!.postMessage(await runClient(workerData as ClientJob));
+  const port = parentPort!;
+  const pause = () =>
+    new Promise<void>((resume) => {
+      port.once('message', () => resume());
+      port.postMessage({ paused: true });
+    });
+  port.postMessage({ report: await runClient(workerData as ClientJob, pause) });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -345,32 +401,20 @@ async function measureEmbeddedIngest(options: IngestOptions): Promise<Omit<Inges
   const floor = await createFloor(options.batchSize);
   const dataDir = mkdtempSync(join(tmpdir(), 'tandem-bench-ingest-'));
   try {
-    floor.run(options.floorMs / 2, options.learners);
-
-    const nowS = Math.floor(Date.now() / 1000);
-    const tokens = Array.from({ length: options.learners }, (_, i) =>
-      signToken({ sub: learnerId(i), name: `Learner ${i}`, course: COURSE, role: 'learner', iss: ISSUER, aud: AUDIENCE, iat: nowS, exp: nowS + 3600 }, SECRET),
-    );
+    const slice = floorSliceMs(options);
+    floor.run(slice, options.learners);
     const app = createServer({
       config: benchServerConfig(dataDir, { secret: SECRET, issuer: ISSUER, audience: AUDIENCE }),
     });
     const origin = await app.listen(0, '127.0.0.1');
     let report: ClientReport;
     try {
-      report = await clientInThread({
-        ingestClient: true,
-        origins: [origin],
-        tokens,
-        batchSize: options.batchSize,
-        connections: options.connections,
-        warmupMs: options.warmupMs,
-        durationMs: options.durationMs,
-      });
+      report = await clientInThread(clientJob(options, [origin]), () => floor.run(slice, options.learners));
     } finally {
       await app.close();
     }
 
-    floor.run(options.floorMs / 2, options.learners);
+    floor.run(slice, options.learners);
     const floorResult = floor.result();
 
     // Every acknowledged event is in the file, once (ids are unique in the table).
@@ -596,24 +640,11 @@ export async function measurePostgresIngest(options: IngestOptions = DEFAULT_ING
   };
   const dataDir = mkdtempSync(join(tmpdir(), 'tandem-bench-ingest-pg-'));
   try {
-    const nowS = Math.floor(Date.now() / 1000);
-    const tokens = Array.from({ length: options.learners }, (_, i) =>
-      signToken({ sub: learnerId(i), name: `Learner ${i}`, course: COURSE, role: 'learner', iss: ISSUER, aud: AUDIENCE, iat: nowS, exp: nowS + 3600 }, SECRET),
-    );
-    const job = (origins: string[]): ClientJob => ({
-      ingestClient: true,
-      origins,
-      tokens,
-      batchSize: options.batchSize,
-      connections: options.connections,
-      warmupMs: options.warmupMs,
-      durationMs: options.durationMs,
-    });
-
     const floor = await createPostgresFloor(schemaUrl('floor'), options.batchSize);
     let one: ReturnType<typeof summarize>;
     try {
-      await floor.run(options.floorMs / 2, options.learners);
+      const slice = floorSliceMs(options);
+      await floor.run(slice, options.learners);
 
       // One in-process server on a fresh schema.
       const serverUrl = schemaUrl('server');
@@ -623,13 +654,13 @@ export async function measurePostgresIngest(options: IngestOptions = DEFAULT_ING
       const origin = await app.listen(0, '127.0.0.1');
       let report: ClientReport;
       try {
-        report = await clientInThread(job([origin]));
+        report = await clientInThread(clientJob(options, [origin]), () => floor.run(slice, options.learners));
       } finally {
         await app.close();
       }
       one = summarize(report, await storedClientEvents(serverUrl), 'ingest (postgres)');
 
-      await floor.run(options.floorMs / 2, options.learners);
+      await floor.run(slice, options.learners);
     } finally {
       await floor.close();
     }
@@ -643,7 +674,8 @@ export async function measurePostgresIngest(options: IngestOptions = DEFAULT_ING
     let two: ReturnType<typeof summarize> & { retries: number };
     try {
       children.push(...(await Promise.all([startChildEndpoint(twoUrl, dataDir), startChildEndpoint(twoUrl, dataDir)])));
-      const report = await clientInThread(job(children.map((c) => c.origin)));
+      // No floor to interleave (no target): one window.
+      const report = await clientInThread(clientJob({ ...options, windows: 1 }, children.map((c) => c.origin)));
       two = {
         ...summarize(report, await storedClientEvents(twoUrl), 'ingest (postgres, 2 processes)'),
         retries: children.reduce((sum, c) => sum + c.retries(), 0),
