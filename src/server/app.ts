@@ -11,7 +11,8 @@ import { createPoolService } from './pool/pool-service.js';
 import type { PoolJob, PoolReply } from './pool/pool-worker.js';
 import { ROUTES, type Method } from './routes/route-table.js';
 import { openStore } from './store/open-store.js';
-import type { Store, StoreTx } from './store/store.js';
+import { kickAfterCommit } from './outbox/kick-after-commit.js';
+import type { Store } from './store/store.js';
 import { startWebhookDispatcher, type WebhookDispatcher, type WebhookDispatcherOptions } from './webhooks/dispatcher.js';
 import { createTombstones, TOMBSTONE_RELOAD_MS } from './learners/tombstones.js';
 import { startXapiDispatcher, type XapiDispatcher, type XapiDispatcherOptions } from './xapi/dispatcher.js';
@@ -84,29 +85,16 @@ export function clientAddressOf(req: IncomingMessage, proxies: number): string {
  * dispatcher's next poll). Nothing else changes.
  */
 function notifyingStore(store: Store, queued: () => void): Store {
-  return {
-    get kind() {
-      return store.kind;
-    },
-    async transaction<T>(work: (tx: StoreTx) => Promise<T>): Promise<T> {
-      let inserted = false;
-      const result = await store.transaction((tx) => {
-        const watched: StoreTx = Object.create(tx, {
-          insertWebhook: {
-            value: (delivery: Parameters<StoreTx['insertWebhook']>[0]) => {
-              inserted = true;
-              return tx.insertWebhook(delivery);
-            },
-          },
-        });
-        return work(watched);
-      });
-      if (inserted) queued();
-      return result;
-    },
-    rebuildStats: () => store.rebuildStats(),
-    close: () => store.close(),
-  };
+  return kickAfterCommit(
+    store,
+    (tx, queuedOne) => ({
+      insertWebhook: (delivery) => {
+        queuedOne();
+        return tx.insertWebhook(delivery);
+      },
+    }),
+    queued,
+  );
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {

@@ -3,6 +3,7 @@ import * as z from 'zod/mini';
 import { Modality, ObjectCode } from '../../protocol/codes.js';
 import { PeerReason } from '../../protocol/peers.js';
 import { ReportReason, RequestOrigin, RequestStatus } from '../../protocol/requests.js';
+import { createOutboxRows, type OutboxTable } from './sql-outbox.js';
 import { fromJson, fromRow } from './sql-rows.js';
 import type {
   NamedRequestRecord,
@@ -11,7 +12,6 @@ import type {
   PoolRunRecord,
   ReportRecord,
   StoreTx,
-  WebhookDelivery,
 } from './store.js';
 
 /*
@@ -90,19 +90,6 @@ const ReportRow = z.object({
   created_at: Text,
 });
 
-const WebhookRow = z.object({
-  id: Text,
-  course: Text,
-  type: Text,
-  body: Text,
-  status: z.enum(['pending', 'delivered', 'failed']),
-  attempts: z.number(),
-  next_attempt_at: Text,
-  last_error: NullableText,
-  created_at: Text,
-  finished_at: NullableText,
-});
-
 const PoolRunRow = z.object({
   id: Text,
   course: Text,
@@ -127,6 +114,14 @@ const PoolOutcomeRow = z.object({
   reasons: Text,
   at: Text,
 });
+
+/** Webhook deliveries (an outbox table, sql-outbox.ts), sent in the order they fall due. */
+const WEBHOOK_DELIVERIES: OutboxTable<'type'> = {
+  name: 'webhook_deliveries',
+  about: { column: 'type', field: 'type' },
+  dueOrder: 'next_attempt_at, created_at, id',
+  what: 'webhook row',
+};
 
 const Objects = z.array(ObjectCode);
 const Modalities = z.array(Modality);
@@ -167,22 +162,6 @@ function toReport(row: unknown): ReportRecord {
     details: r.details,
     hash: r.hash,
     createdAt: r.created_at,
-  };
-}
-
-function toWebhook(row: unknown): WebhookDelivery {
-  const r = fromRow(WebhookRow, row, 'webhook row');
-  return {
-    id: r.id,
-    course: r.course,
-    type: r.type,
-    body: r.body,
-    status: r.status,
-    attempts: r.attempts,
-    nextAttemptAt: r.next_attempt_at,
-    lastError: r.last_error,
-    createdAt: r.created_at,
-    finishedAt: r.finished_at,
   };
 }
 
@@ -239,6 +218,7 @@ export interface RoundLocks {
 }
 
 export function createDiscoveryTx(db: SqlDb, roundLocks?: RoundLocks): DiscoveryTx {
+  const webhooks = createOutboxRows(db, WEBHOOK_DELIVERIES);
   const q = {
     hasProfile: db.prepare('SELECT 1 FROM peer_profiles WHERE course = ? AND learner = ?').pluck(),
     setNoteHidden: db.prepare(
@@ -303,19 +283,6 @@ export function createDiscoveryTx(db: SqlDb, roundLocks?: RoundLocks): Discovery
     ),
     getReport: db.prepare('SELECT * FROM reports WHERE id = ?'),
     listReports: db.prepare('SELECT * FROM reports WHERE course = ? ORDER BY created_at DESC, id'),
-    insertWebhook: db.prepare(
-      `INSERT INTO webhook_deliveries (id, course, type, body, status, attempts, next_attempt_at, last_error, created_at, finished_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    ),
-    dueWebhooks: db.prepare(
-      `SELECT * FROM webhook_deliveries WHERE status = 'pending' AND next_attempt_at <= ?
-       ORDER BY next_attempt_at, created_at, id LIMIT ?`,
-    ),
-    updateWebhook: db.prepare(
-      `UPDATE webhook_deliveries SET status = ?, attempts = ?, next_attempt_at = ?, last_error = ?, finished_at = ?
-       WHERE id = ?`,
-    ),
-    getWebhook: db.prepare('SELECT * FROM webhook_deliveries WHERE id = ?'),
     startPoolRun: db.prepare(
       `INSERT INTO pool_runs (id, course, seed, trigger, status, started_at, finished_at, candidates, groups, matched, unmatched, error)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
@@ -444,19 +411,10 @@ export function createDiscoveryTx(db: SqlDb, roundLocks?: RoundLocks): Discovery
     async listReports(course) {
       return (await q.listReports.all(course)).map(toReport);
     },
-    async insertWebhook(d) {
-      await q.insertWebhook.run(d.id, d.course, d.type, d.body, d.status, d.attempts, d.nextAttemptAt, d.lastError, d.createdAt, d.finishedAt);
-    },
-    async dueWebhooks(now, limit) {
-      return (await q.dueWebhooks.all(now, limit)).map(toWebhook);
-    },
-    async updateWebhook(id, p) {
-      await q.updateWebhook.run(p.status, p.attempts, p.nextAttemptAt, p.lastError, p.finishedAt, id);
-    },
-    async getWebhook(id) {
-      const row = await q.getWebhook.get(id);
-      return row === undefined ? null : toWebhook(row);
-    },
+    insertWebhook: (delivery) => webhooks.insert(delivery),
+    dueWebhooks: (now, limit) => webhooks.due(now, limit),
+    updateWebhook: (id, patch) => webhooks.update(id, patch),
+    getWebhook: (id) => webhooks.get(id),
     async startPoolRun(r) {
       const { changes } = await q.startPoolRun.run(
         r.id,

@@ -149,37 +149,42 @@ export interface ReportRecord {
   createdAt: string;
 }
 
-export interface WebhookDelivery {
+/**
+ * A row of an outbox (webhook deliveries, xAPI statements): queued in the
+ * transaction that made it, then sent by a dispatcher (src/server/outbox/) and
+ * retried until delivered or failed. Both tables have these columns.
+ */
+export interface OutboxRecord {
   id: string;
   course: string;
-  type: string;
-  /** The exact JSON text sent (and signed). */
+  /** The exact text sent, the same on every attempt. */
   body: string;
   status: 'pending' | 'delivered' | 'failed';
   attempts: number;
+  /** When the next attempt is due; pushed past a send in flight while it is leased. */
   nextAttemptAt: string;
   lastError: string | null;
   createdAt: string;
   finishedAt: string | null;
 }
 
+/** What an attempt (or a lease) changes in an outbox row. */
+export type OutboxPatch = Pick<OutboxRecord, 'status' | 'attempts' | 'nextAttemptAt' | 'lastError' | 'finishedAt'>;
+
+export interface WebhookDelivery extends OutboxRecord {
+  /** The notification's type, for the log. */
+  type: string;
+  /** The exact JSON text sent (and signed). */
+  body: string;
+}
+
 /** An xAPI statement queued for the Learning Record Store; its id is the event's. */
-export interface XapiStatementRecord {
-  id: string;
-  course: string;
+export interface XapiStatementRecord extends OutboxRecord {
   /** The event's type, for the log. */
   eventType: string;
   /** The exact statement JSON sent, the same on every attempt. */
   body: string;
-  status: 'pending' | 'delivered' | 'failed';
-  attempts: number;
-  nextAttemptAt: string;
-  lastError: string | null;
-  createdAt: string;
-  finishedAt: string | null;
 }
-
-export type XapiStatementPatch = Pick<XapiStatementRecord, 'status' | 'attempts' | 'nextAttemptAt' | 'lastError' | 'finishedAt'>;
 
 export interface PoolRunRecord {
   id: string;
@@ -311,14 +316,14 @@ export interface StoreTx {
   insertWebhook(delivery: WebhookDelivery): Promise<void>;
   /** Pending deliveries due at `now`, oldest first. */
   dueWebhooks(now: string, limit: number): Promise<WebhookDelivery[]>;
-  updateWebhook(id: string, patch: Pick<WebhookDelivery, 'status' | 'attempts' | 'nextAttemptAt' | 'lastError' | 'finishedAt'>): Promise<void>;
+  updateWebhook(id: string, patch: OutboxPatch): Promise<void>;
   getWebhook(id: string): Promise<WebhookDelivery | null>;
 
   /** Queues an xAPI statement (in the transaction that stores its event). */
   insertXapiStatement(statement: XapiStatementRecord): Promise<void>;
   /** Pending statements due at `now`, oldest first. */
   dueXapiStatements(now: string, limit: number): Promise<XapiStatementRecord[]>;
-  updateXapiStatement(id: string, patch: XapiStatementPatch): Promise<void>;
+  updateXapiStatement(id: string, patch: OutboxPatch): Promise<void>;
   getXapiStatement(id: string): Promise<XapiStatementRecord | null>;
 
   /** Inserts a running round; false when one is already running for the course. */

@@ -1,5 +1,6 @@
 import { statementForEvent, type XapiVocabulary } from '../../core/xapi-statements.js';
 import type { ServerConfig, XapiConfig } from '../config.js';
+import { kickAfterCommit } from '../outbox/kick-after-commit.js';
 import type { EventRecord, Store, StoreTx } from '../store/store.js';
 
 /**
@@ -51,34 +52,19 @@ export function vocabularyOf(xapi: XapiConfig): XapiVocabulary {
  * nothing changes.
  */
 export function xapiForwardingStore(store: Store, config: Pick<ServerConfig, 'xapi'>, queued: () => void): Store {
-  return {
-    get kind() {
-      return store.kind;
-    },
-    async transaction<T>(work: (tx: StoreTx) => Promise<T>): Promise<T> {
-      let inserted = false;
-      const result = await store.transaction((tx) => {
-        const watched: StoreTx = Object.create(tx, {
-          insertEvents: {
-            value: async (events: readonly EventRecord[]) => {
-              await tx.insertEvents(events);
-              for (const event of events) if (await queueStatement(tx, config, event)) inserted = true;
-            },
-          },
-          insertNewEvents: {
-            value: async (events: readonly EventRecord[], tombstoneKey: string) => {
-              const stored = await tx.insertNewEvents(events, tombstoneKey);
-              for (const event of events) if (stored.has(event.id) && (await queueStatement(tx, config, event))) inserted = true;
-              return stored;
-            },
-          },
-        });
-        return work(watched);
-      });
-      if (inserted) queued();
-      return result;
-    },
-    rebuildStats: () => store.rebuildStats(),
-    close: () => store.close(),
-  };
+  return kickAfterCommit(
+    store,
+    (tx, queuedOne) => ({
+      insertEvents: async (events) => {
+        await tx.insertEvents(events);
+        for (const event of events) if (await queueStatement(tx, config, event)) queuedOne();
+      },
+      insertNewEvents: async (events, tombstoneKey) => {
+        const stored = await tx.insertNewEvents(events, tombstoneKey);
+        for (const event of events) if (stored.has(event.id) && (await queueStatement(tx, config, event))) queuedOne();
+        return stored;
+      },
+    }),
+    queued,
+  );
 }
