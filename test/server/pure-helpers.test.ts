@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
 import { DEV_JWT_SECRET, loadConfig } from '../../src/server/config.js';
 import { createTombstones, tombstoneKey } from '../../src/server/learners/tombstones.js';
 import { visibleStatus } from '../../src/server/learner-state.js';
@@ -14,6 +14,7 @@ const SECRET = 'a-secret-of-sufficient-length';
 
 describe('loadConfig', () => {
   const folder = makeDataDir();
+  after(() => folder.remove());
   const coursesFile = join(folder.dir, 'courses.json');
   writeFileSync(coursesFile, JSON.stringify({ c1: { groupSize: 3, objects: ['discuss'], modalities: ['email'], inviteLifetimeDays: 5, title: 'C1' } }));
   const badFile = join(folder.dir, 'bad.json');
