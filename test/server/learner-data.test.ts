@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
+import { rmSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { CommandResponse, LearnerState } from '../../src/protocol/api.js';
 import { ErasureAnswer, LearnerExport } from '../../src/protocol/learner-data.js';
@@ -83,7 +84,11 @@ describe('a learner’s data on request', () => {
     assert.equal((await server.request('/v1/events', { token, body: { events: [storedEvent] } })).status, 200);
     server.clock.advance(60_000);
   });
-  after(() => server.dispose());
+  after(async () => {
+    await server.dispose();
+    // The server started again on the first one's folder does not own it.
+    rmSync(server.dataDir, { recursive: true, force: true });
+  });
 
   it('exports every record naming the learner, to the platform only', async () => {
     assert.equal((await server.request(`/v1/learners/${GONE}/export`)).status, 401);
