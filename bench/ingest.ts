@@ -75,17 +75,21 @@ export interface IngestOptions {
   rampMs: number;
 }
 
-export interface IngestFigures {
+/** What one load-generator run against a server came to (see summarize). */
+export interface IngestRun {
   eventsPerS: number;
   p50Ms: number;
   p99Ms: number;
-  /** Requests answered inside the measured window. */
+  /** Requests answered inside the measured windows. */
   requests: number;
-  /** Requests answered with anything but 200 and every event stored (whole run). */
-  errors: number;
   /** Events acknowledged over the whole run (warm-up included) and found stored afterwards. */
   acknowledged: number;
   stored: number;
+}
+
+export interface IngestFigures extends IngestRun {
+  /** Requests answered with anything but 200 and every event stored (whole run). */
+  errors: number;
   floorEventsPerS: number;
   floorBatches: number;
   connections: number;
@@ -94,24 +98,12 @@ export interface IngestFigures {
   postgres: PostgresIngestFigures | { skipped: string };
 }
 
-export interface PostgresIngestFigures {
+export interface PostgresIngestFigures extends IngestRun {
   /** Where the database came from: TANDEM_BENCH_DATABASE_URL or a private cluster. */
   source: 'TANDEM_BENCH_DATABASE_URL' | 'private cluster';
-  eventsPerS: number;
-  p50Ms: number;
-  p99Ms: number;
-  requests: number;
-  acknowledged: number;
-  stored: number;
   floorEventsPerS: number;
   floorBatches: number;
-  twoProc: {
-    eventsPerS: number;
-    p50Ms: number;
-    p99Ms: number;
-    requests: number;
-    acknowledged: number;
-    stored: number;
+  twoProc: IngestRun & {
     /** Groups the two processes ran again after a conflict with the other's (their `store: a transaction conflicted` lines). */
     retries: number;
   };
@@ -600,7 +592,7 @@ async function startChildEndpoint(databaseUrl: string, dataDir: string): Promise
 }
 
 /** Latency quantiles and rate of one load-generator report; throws unless every acknowledged event is stored. */
-function summarize(report: ClientReport, stored: number, what: string) {
+function summarize(report: ClientReport, stored: number, what: string): IngestRun {
   if (report.errors > 0) throw new Error(`${what}: ${report.errors} requests failed, first: ${report.firstError}`);
   if (stored !== report.acknowledged) throw new Error(`${what}: ${report.acknowledged} events acknowledged, ${stored} stored`);
   const sorted = [...report.latencies].sort((a, b) => a - b);
@@ -641,7 +633,7 @@ export async function measurePostgresIngest(options: IngestOptions = DEFAULT_ING
   const dataDir = mkdtempSync(join(tmpdir(), 'tandem-bench-ingest-pg-'));
   try {
     const floor = await createPostgresFloor(schemaUrl('floor'), options.batchSize);
-    let one: ReturnType<typeof summarize>;
+    let one: IngestRun;
     try {
       const slice = floorSliceMs(options);
       await floor.run(slice, options.learners);
@@ -671,7 +663,7 @@ export async function measurePostgresIngest(options: IngestOptions = DEFAULT_ING
     const twoUrl = schemaUrl('2proc');
     await createServerSchema(twoUrl);
     const children: ChildEndpoint[] = [];
-    let two: ReturnType<typeof summarize> & { retries: number };
+    let two: PostgresIngestFigures['twoProc'];
     try {
       children.push(...(await Promise.all([startChildEndpoint(twoUrl, dataDir), startChildEndpoint(twoUrl, dataDir)])));
       // No floor to interleave (no target): one window.
