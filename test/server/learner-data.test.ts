@@ -5,6 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import { CommandResponse, LearnerState } from '../../src/protocol/api.js';
 import { ErasureAnswer, LearnerExport } from '../../src/protocol/learner-data.js';
 import { createServer } from '../../src/server/app.js';
+import { tombstoneKey } from '../../src/server/learners/tombstones.js';
 import {
   createInviteCommand,
   learnerToken,
@@ -15,6 +16,7 @@ import {
   startTestServer,
   TEST_COURSE,
   TEST_PLATFORM_KEY,
+  TEST_SECRET,
   testConfig,
   TEST_STORE,
   type TestServer,
@@ -184,6 +186,16 @@ describe('a learner’s data on request', () => {
     assert.equal(res.status, 200, res.text);
     assert.deepEqual({ ...ErasureAnswer.parse(res.json), erasedAt: 'x' }, { learner: 'nobody-here', erasedAt: 'x', groupsLeft: 0, eventsPseudonymised: 0, recordsDeleted: 0, statementsVoided: 0 });
     assert.equal((await server.request(`/v1/learners/bad%40email.org`, { method: 'DELETE', headers: PLATFORM })).status, 200);
+
+    // What each process reads again every few seconds: every tombstone, or those since a time (its incremental reload).
+    const { erasedAt } = ErasureAnswer.parse(res.json);
+    const read = async (since?: string) =>
+      new Map((await server.app.store.transaction((tx) => tx.tombstones(since))).map((t) => [t.key, t.at]));
+    const all = await read();
+    assert.ok(all.has(tombstoneKey(GONE, TEST_SECRET)) && all.get(tombstoneKey('nobody-here', TEST_SECRET)) === erasedAt);
+    const recent = await read(erasedAt);
+    assert.deepEqual([recent.has(tombstoneKey('nobody-here', TEST_SECRET)), recent.has(tombstoneKey(GONE, TEST_SECRET))], [true, false]);
+    assert.equal((await read(new Date(Date.parse(erasedAt) + 1).toISOString())).has(tombstoneKey('nobody-here', TEST_SECRET)), false);
   });
 });
 

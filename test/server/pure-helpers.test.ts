@@ -3,7 +3,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { DEV_JWT_SECRET, loadConfig } from '../../src/server/config.js';
-import { createTombstones, tombstoneKey } from '../../src/server/learners/tombstones.js';
+import { createTombstones, TOMBSTONE_FULL_RELOAD_MS, TOMBSTONE_MARGIN_MS, tombstoneKey } from '../../src/server/learners/tombstones.js';
+import type { Store, StoreTx } from '../../src/server/store/store.js';
 import { visibleStatus } from '../../src/server/learner-state.js';
 import { createRateLimiter } from '../../src/server/rate-limit.js';
 import { numberPlaceholders, orderedValues } from '../../src/server/store/sql.js';
@@ -106,6 +107,56 @@ describe('createTombstones', () => {
     for (const learner of ['eve', 'fay', 'gus']) tombstones.key(learner);
     assert.equal(tombstones.erasedAtMs('ben'), Date.parse('2026-01-02T03:04:05.000Z'));
     assert.equal(tombstones.erasedAtMs('ana'), null);
+  });
+
+  it('reloads every tombstone at first and every few minutes, else those since the latest it read, less a margin', async () => {
+    const stored = new Map<string, string>();
+    const asked: Array<string | undefined> = [];
+    const store = {
+      transaction: (work: (tx: StoreTx) => Promise<unknown>) =>
+        work({
+          tombstones: async (since?: string) => {
+            asked.push(since);
+            return [...stored].filter(([, at]) => since === undefined || at >= since).map(([key, at]) => ({ key, at }));
+          },
+        } as StoreTx),
+    } as Store;
+    let wall = 0;
+    const tombstones = createTombstones(SECRET, 10, () => wall);
+    const erase = (learner: string, at: string) => stored.set(tombstoneKey(learner, SECRET), at);
+    const iso = (ms: number) => new Date(ms).toISOString();
+    const T = Date.parse('2026-05-01T10:00:00.000Z');
+
+    await tombstones.load(store); // nothing erased yet: every reload reads all
+    erase('ana', iso(T));
+    wall += 2000;
+    await tombstones.load(store);
+    assert.deepEqual(asked, [undefined, undefined]);
+    assert.equal(tombstones.erasedAtMs('ana'), T);
+
+    // Another process's erasure dated 30 s before the latest known (its clock behind): inside the margin, read.
+    erase('ben', iso(T - 30_000));
+    erase('cleo', iso(T + 5_000));
+    wall += 2000;
+    await tombstones.load(store);
+    assert.equal(asked[2], iso(T - TOMBSTONE_MARGIN_MS));
+    assert.deepEqual(['ana', 'ben', 'cleo'].map((l) => tombstones.erasedAtMs(l)), [T, T - 30_000, T + 5_000]);
+
+    // One dated before the margin is missed by the quick reloads, and read by the next full one.
+    erase('dan', iso(T - 10 * 60_000));
+    wall += 2000;
+    await tombstones.load(store);
+    assert.equal(asked[3], iso(T + 5_000 - TOMBSTONE_MARGIN_MS));
+    assert.equal(tombstones.erasedAtMs('dan'), null);
+    wall += TOMBSTONE_FULL_RELOAD_MS;
+    await tombstones.load(store);
+    assert.equal(asked[4], undefined);
+    assert.equal(tombstones.erasedAtMs('dan'), T - 10 * 60_000);
+    // An erasure this process made is kept whatever a reload reads.
+    tombstones.record('eve', iso(T + 9_000));
+    wall += 2000;
+    await tombstones.load(store);
+    assert.equal(tombstones.erasedAtMs('eve'), T + 9_000);
   });
 });
 

@@ -20,6 +20,15 @@ export function tombstoneKey(learner: string, secret: string): string {
 /** How often each server process reads the tombstones again, for erasures other processes made. */
 export const TOMBSTONE_RELOAD_MS = 2000;
 
+/**
+ * A reload reads only the erasures made since the latest one it knows, less
+ * this margin: another process's clock may run behind, or its erasure may
+ * commit a moment after it was dated. Every FULL_RELOAD_MS, a reload reads
+ * them all again, for what the margin did not cover.
+ */
+export const TOMBSTONE_MARGIN_MS = 60_000;
+export const TOMBSTONE_FULL_RELOAD_MS = 5 * 60_000;
+
 export interface Tombstones {
   /** Reads the stored tombstones (at start, then every few seconds: other server processes erase too). */
   load(store: Store): Promise<void>;
@@ -33,8 +42,12 @@ export interface Tombstones {
 /** Learners whose keys a process keeps at most, not to compute an HMAC again for each of their requests. */
 const KEYS_KEPT = 50_000;
 
-export function createTombstones(secret: string, keysKept = KEYS_KEPT): Tombstones {
+/** `wallClock` times the full reloads (Date.now by default); `keysKept` bounds the learners' keys kept. */
+export function createTombstones(secret: string, keysKept = KEYS_KEPT, wallClock: () => number = Date.now): Tombstones {
   const erased = new Map<string, number>();
+  /** The latest erasure read from the store (epoch ms), and when (wallClock) the last full read was. */
+  let latestMs = -Infinity;
+  let fullAt = -Infinity;
   const keys = new Map<string, string>();
   const key = (learner: string) => {
     let k = keys.get(learner);
@@ -49,9 +62,15 @@ export function createTombstones(secret: string, keysKept = KEYS_KEPT): Tombston
     async load(store) {
       // Tombstones are never removed, and a learner erased again keeps the later time: merged, so that an erasure
       // this process records while a reload runs is not lost.
-      for (const t of await store.transaction((tx) => tx.tombstones())) {
-        erased.set(t.key, Math.max(Date.parse(t.at), erased.get(t.key) ?? -Infinity));
+      const startedAt = wallClock();
+      const full = latestMs === -Infinity || startedAt - fullAt >= TOMBSTONE_FULL_RELOAD_MS;
+      const since = full ? undefined : new Date(latestMs - TOMBSTONE_MARGIN_MS).toISOString();
+      for (const t of await store.transaction((tx) => tx.tombstones(since))) {
+        const at = Date.parse(t.at);
+        erased.set(t.key, Math.max(at, erased.get(t.key) ?? -Infinity));
+        latestMs = Math.max(latestMs, at);
       }
+      if (full) fullAt = startedAt;
     },
     key,
     erasedAtMs: (learner) => erased.get(key(learner)) ?? null,

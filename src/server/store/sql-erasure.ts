@@ -115,6 +115,8 @@ export function createErasureTx(db: SqlDb): ErasureTx {
     deleteDelivery: db.prepare('DELETE FROM webhook_deliveries WHERE id = ?'),
     tombstone: db.prepare('INSERT INTO erased_learners (id_hash, erased_at) VALUES (?, ?) ON CONFLICT (id_hash) DO UPDATE SET erased_at = excluded.erased_at'),
     tombstones: db.prepare('SELECT id_hash, erased_at FROM erased_learners'),
+    // (ISO times of one format, so compared as text.)
+    tombstonesSince: db.prepare('SELECT id_hash, erased_at FROM erased_learners WHERE erased_at >= ?'),
     poolOutcomes: db.prepare('SELECT run, course, outcome, group_id, at FROM pool_outcomes WHERE learner = ? ORDER BY at'),
   };
   /** Statements run in order by erasure, each with (learner, pseudonym, now) bound by name. */
@@ -276,8 +278,8 @@ export function createErasureTx(db: SqlDb): ErasureTx {
       return { eventsPseudonymised, recordsDeleted, deliveredStatements };
     },
 
-    async tombstones() {
-      return (await q.tombstones.all()).map(toTombstone);
+    async tombstones(since) {
+      return (await (since === undefined ? q.tombstones.all() : q.tombstonesSince.all(since))).map(toTombstone);
     },
 
   };

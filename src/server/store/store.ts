@@ -370,6 +370,6 @@ export interface StoreTx {
     /** The tombstone's key for the learner (see learners/learner-data.ts). */
     key: string,
   ): Promise<{ eventsPseudonymised: number; recordsDeleted: number; /** xAPI statements the LRS has that named them. */ deliveredStatements: Array<{ id: string; course: string }> }>;
-  /** Every tombstone, for the server's in-memory check of tokens. */
-  tombstones(): Promise<Array<{ key: string; at: string }>>;
+  /** The tombstones, for the server's in-memory check of tokens: every one, or those of erasures at or after `since` (ISO). */
+  tombstones(since?: string): Promise<Array<{ key: string; at: string }>>;
 }
