@@ -23,8 +23,9 @@ export const TOMBSTONE_RELOAD_MS = 2000;
 /**
  * A reload reads only the erasures made since the latest one it knows, less
  * this margin: another process's clock may run behind, or its erasure may
- * commit a moment after it was dated. Every FULL_RELOAD_MS, a reload reads
- * them all again, for what the margin did not cover.
+ * commit a moment after it was dated. Every TOMBSTONE_FULL_RELOAD_MS, a
+ * reload reads them all again, for what the margin did not cover (a clock
+ * further off).
  */
 export const TOMBSTONE_MARGIN_MS = 60_000;
 export const TOMBSTONE_FULL_RELOAD_MS = 5 * 60_000;
