@@ -15,6 +15,8 @@ export function kickAfterCommit(store: Store, watch: (tx: StoreTx, queuedOne: ()
       let queued = false;
       const result = await store.transaction((tx) => {
         const overrides = Object.entries(watch(tx, () => (queued = true)));
+        // Nothing to watch (the outbox is off): the transaction as it is, no wrapper on the hot path.
+        if (overrides.length === 0) return work(tx);
         const watched: StoreTx = Object.create(tx, Object.fromEntries(overrides.map(([name, value]) => [name, { value }])));
         return work(watched);
       });

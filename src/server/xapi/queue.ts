@@ -48,23 +48,26 @@ export function vocabularyOf(xapi: XapiConfig): XapiVocabulary {
  * (commands, client events, requests, the pool, progress reports, opt-ins) —
  * also queues its statement in the same transaction, and `queued` is called
  * once that transaction has committed (to send it now rather than at the
- * dispatcher's next poll). The configuration is read at each event; with none,
- * nothing changes.
+ * dispatcher's next poll). The configuration is read at each transaction; with
+ * none, nothing changes (the transaction gets the store's own writes).
  */
 export function xapiForwardingStore(store: Store, config: Pick<ServerConfig, 'xapi'>, queued: () => void): Store {
   return kickAfterCommit(
     store,
-    (tx, queuedOne) => ({
-      insertEvents: async (events) => {
-        await tx.insertEvents(events);
-        for (const event of events) if (await queueStatement(tx, config, event)) queuedOne();
-      },
-      insertNewEvents: async (events, tombstoneKey) => {
-        const stored = await tx.insertNewEvents(events, tombstoneKey);
-        for (const event of events) if (stored.has(event.id) && (await queueStatement(tx, config, event))) queuedOne();
-        return stored;
-      },
-    }),
+    (tx, queuedOne) => {
+      if (!config.xapi) return {};
+      return {
+        insertEvents: async (events) => {
+          await tx.insertEvents(events);
+          for (const event of events) if (await queueStatement(tx, config, event)) queuedOne();
+        },
+        insertNewEvents: async (events, tombstoneKey) => {
+          const stored = await tx.insertNewEvents(events, tombstoneKey);
+          for (const event of events) if (stored.has(event.id) && (await queueStatement(tx, config, event))) queuedOne();
+          return stored;
+        },
+      };
+    },
     queued,
   );
 }
