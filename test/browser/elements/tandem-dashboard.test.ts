@@ -78,7 +78,22 @@ function later(): { answer: Promise<Response>; release: (response: Response) => 
 }
 
 describe('<tandem-dashboard>', () => {
-  afterEach(unmountAll);
+  // The tab's own visibility is the browser's: run beside another test file, this one's tab may be in the background,
+  // and the dashboard does not refresh a hidden page. Each test starts visible and says when it hides.
+  // (The document's own property shadows Document.prototype's getter until it is deleted.)
+  let visibility: DocumentVisibilityState;
+  const show = (state: DocumentVisibilityState) => {
+    visibility = state;
+    document.dispatchEvent(new Event('visibilitychange'));
+  };
+  beforeEach(() => {
+    visibility = 'visible';
+    Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => visibility });
+  });
+  afterEach(() => {
+    unmountAll();
+    delete (document as { visibilityState?: unknown }).visibilityState;
+  });
 
   describe('states', () => {
     it('loading: a fixed skeleton under the final header, "Loading…" said politely, busy', async () => {
@@ -503,35 +518,25 @@ describe('<tandem-dashboard>', () => {
     });
 
     it('after a 403 nothing is fetched again on its own, visible or not; a new token asks again', async () => {
-      let visibility: DocumentVisibilityState = 'visible';
-      Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => visibility });
-      const show = (state: DocumentVisibilityState) => {
-        visibility = state;
-        document.dispatchEvent(new Event('visibilitychange'));
-      };
-      try {
-        const { el, endpoint, timers } = await render(new FakeDashboardEndpoint({ 'GET stats': json(403, errorBody('forbidden')) }), { ...CONFIG, token: token('learner') });
-        await until(el, () => alert(el));
-        expect(alert(el)).to.equal('Only the course’s instructors can see this dashboard.');
-        expect(timers.delays()).to.deep.equal([]);
-        expect(timers.advance(Infinity)).to.equal(0);
-        show('hidden');
-        show('visible');
-        expect(timers.advance(Infinity)).to.equal(0);
-        await idle(el);
-        expect(endpoint.requested()).to.deep.equal(['GET stats']);
+      const { el, endpoint, timers } = await render(new FakeDashboardEndpoint({ 'GET stats': json(403, errorBody('forbidden')) }), { ...CONFIG, token: token('learner') });
+      await until(el, () => alert(el));
+      expect(alert(el)).to.equal('Only the course’s instructors can see this dashboard.');
+      expect(timers.delays()).to.deep.equal([]);
+      expect(timers.advance(Infinity)).to.equal(0);
+      show('hidden');
+      show('visible');
+      expect(timers.advance(Infinity)).to.equal(0);
+      await idle(el);
+      expect(endpoint.requested()).to.deep.equal(['GET stats']);
 
-        // A new configuration (an instructor's token now) starts again, and the figures refresh on their own again.
-        endpoint.answer({ 'GET stats': json(200, fullStats()) });
-        // (Made once: a token made again a second later expires a second later.)
-        const instructor = token('instructor', 'teacher-2');
-        el.setAttribute('token', instructor);
-        await loaded(el);
-        expect(endpoint.calls.at(-1)!.authorization).to.equal(`Bearer ${instructor}`);
-        expect(timers.delays()).to.deep.equal([60_000]);
-      } finally {
-        delete (document as { visibilityState?: unknown }).visibilityState;
-      }
+      // A new configuration (an instructor's token now) starts again, and the figures refresh on their own again.
+      endpoint.answer({ 'GET stats': json(200, fullStats()) });
+      // (Made once: a token made again a second later expires a second later.)
+      const instructor = token('instructor', 'teacher-2');
+      el.setAttribute('token', instructor);
+      await loaded(el);
+      expect(endpoint.calls.at(-1)!.authorization).to.equal(`Bearer ${instructor}`);
+      expect(timers.delays()).to.deep.equal([60_000]);
     });
 
     it('signed out, nothing is fetched again on its own; with a token URL, Retry asks it again', async () => {
@@ -588,42 +593,31 @@ describe('<tandem-dashboard>', () => {
     });
 
     it('pauses while the page is hidden; back, refreshes at once if stale, else when due', async () => {
-      // The document's own property shadows Document.prototype's getter until it is deleted.
-      let visibility: DocumentVisibilityState = 'visible';
-      Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => visibility });
-      const show = (state: DocumentVisibilityState) => {
-        visibility = state;
-        document.dispatchEvent(new Event('visibilitychange'));
-      };
-      try {
-        let now = 1_000_000;
-        const endpoint = new FakeDashboardEndpoint();
-        const { el, timers } = await mountDashboard(endpoint, CONFIG);
-        el.now = () => now;
-        // The first fetch ended on the real clock: refresh once on this one.
-        await loaded(el);
-        buttonByText(el, 'Refresh').click();
-        await until(el, () => endpoint.calls.filter((c) => c.route == 'GET stats').length == 2 && !status(el).startsWith('Updating'));
-        expect(timers.delays()).to.deep.equal([60_000]);
+      let now = 1_000_000;
+      const endpoint = new FakeDashboardEndpoint();
+      const { el, timers } = await mountDashboard(endpoint, CONFIG);
+      el.now = () => now;
+      // The first fetch ended on the real clock: refresh once on this one.
+      await loaded(el);
+      buttonByText(el, 'Refresh').click();
+      await until(el, () => endpoint.calls.filter((c) => c.route == 'GET stats').length == 2 && !status(el).startsWith('Updating'));
+      expect(timers.delays()).to.deep.equal([60_000]);
 
-        show('hidden');
-        expect(timers.delays()).to.deep.equal([]);
-        now += 20_000;
-        show('visible');
-        // 20 s old: the rest of the period.
-        expect(timers.delays()).to.deep.equal([40_000]);
-        expect(endpoint.calls.filter((c) => c.route == 'GET stats')).to.have.length(2);
+      show('hidden');
+      expect(timers.delays()).to.deep.equal([]);
+      now += 20_000;
+      show('visible');
+      // 20 s old: the rest of the period.
+      expect(timers.delays()).to.deep.equal([40_000]);
+      expect(endpoint.calls.filter((c) => c.route == 'GET stats')).to.have.length(2);
 
-        show('hidden');
-        now += 120_000;
-        show('visible');
-        // Stale: at once.
-        await until(el, () => endpoint.calls.filter((c) => c.route == 'GET stats').length == 3);
-        await until(el, () => timers.delays().length == 1);
-        expect(timers.delays()).to.deep.equal([60_000]);
-      } finally {
-        delete (document as { visibilityState?: unknown }).visibilityState;
-      }
+      show('hidden');
+      now += 120_000;
+      show('visible');
+      // Stale: at once.
+      await until(el, () => endpoint.calls.filter((c) => c.route == 'GET stats').length == 3);
+      await until(el, () => timers.delays().length == 1);
+      expect(timers.delays()).to.deep.equal([60_000]);
     });
 
     it('stops when the element leaves the page', async () => {
